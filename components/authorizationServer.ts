@@ -1,0 +1,160 @@
+import * as okta from "@pulumi/okta";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClaimSpec, TokenLifetimes } from "./config";
+import { DEFAULT_SERVER_NAME, Okta, OKTA_JWKS_PATH, REQUIRED_SCOPE, REQUIRED_SCOPE_DESCRIPTION } from "./facts";
+import type { ServerPlan } from "./topology";
+
+export interface AuthorizationServerArgs {
+  plan: ServerPlan;
+  /** The OAuth client IDs its access policy admits, or every client in the org. */
+  clientIds: pulumi.Input<string>[] | typeof Okta.allClients;
+  /** Group IDs the rule admits, or `EVERYONE` (anyone assigned to the app). */
+  groupIds: pulumi.Input<string>[] | typeof Okta.everyone;
+  claims: ClaimSpec[];
+  /** Resources a claim's value reads (the `roles` profile attribute). */
+  claimDependencies: Partial<Record<ClaimSpec["key"], pulumi.Resource>>;
+  accessPolicyName: string;
+  accessRuleName: string;
+  tokens: TokenLifetimes;
+  issuerMode?: string;
+  /** Refuse to delete a server this stack created. */
+  protect: boolean;
+}
+
+/**
+ * One Okta authorization server issuing Stacklok tokens: the server (adopted
+ * `default` or a custom one), the required scope, the access-token claims,
+ * and the access policy with its rule.
+ */
+export class AuthorizationServer extends pulumi.ComponentResource {
+  readonly serverId: pulumi.Output<string>;
+  /** Okta's own issuer URL: right for okta.com, oktapreview.com, okta-emea.com and custom domains. */
+  readonly issuer: pulumi.Output<string>;
+  readonly jwksUri: pulumi.Output<string>;
+
+  constructor(name: string, args: AuthorizationServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stacklok:identity:AuthorizationServer", name, {}, opts);
+    const { plan } = args;
+    const key = plan.key;
+    // A child must never move to another server under the same name (the
+    // provider would update the old id under the new parent); logical names
+    // carry the server key, and replaceOnChanges guards the parent ids too.
+    const childOpts = { parent: this, replaceOnChanges: ["authServerId"] };
+
+    const server = plan.adoptDefault
+      ? new okta.AuthServerDefault(
+          key,
+          {
+            // The provider uses `name` as the id to look up; left out, Pulumi
+            // would autoname it and the adoption would fail with a 404.
+            name: DEFAULT_SERVER_NAME,
+            description: plan.description,
+            // Replaces the server's audience list (usually `api://default`).
+            audiences: plan.audiences,
+            // The provider's default here is MANUAL key rotation.
+            credentialsRotationMode: Okta.credentialsRotationMode.auto,
+            status: "ACTIVE",
+            // Left unset, the org's existing issuer mode stays as it is.
+            ...(args.issuerMode === undefined ? {} : { issuerMode: args.issuerMode }),
+          },
+          { parent: this },
+        )
+      : new okta.auth.Server(
+          key,
+          {
+            name: plan.name,
+            description: plan.description,
+            audiences: plan.audiences,
+            credentialsRotationMode: Okta.credentialsRotationMode.auto,
+            issuerMode: args.issuerMode ?? Okta.issuerMode.orgUrl,
+            status: "ACTIVE",
+          },
+          { parent: this, protect: args.protect },
+        );
+
+    const scope = plan.issuesRequiredScope
+      ? new okta.auth.ServerScope(
+          `${key}-scope`,
+          {
+            authServerId: server.id,
+            name: REQUIRED_SCOPE,
+            description: REQUIRED_SCOPE_DESCRIPTION,
+            displayName: REQUIRED_SCOPE_DESCRIPTION,
+            // Not a default scope: it reaches `scp` only when a client asks for it.
+            default: false,
+            optional: false,
+            consent: "IMPLICIT",
+            metadataPublish: "ALL_CLIENTS",
+          },
+          childOpts,
+        )
+      : undefined;
+
+    for (const claim of args.claims) {
+      const dependency = args.claimDependencies[claim.key];
+      new okta.auth.ServerClaim(
+        `${key}-claim-${claim.key}`,
+        {
+          authServerId: server.id,
+          name: claim.name,
+          // Access-token claims, included whatever scope is requested.
+          claimType: Okta.claimType.accessToken,
+          valueType: claim.valueType,
+          value: claim.value,
+          ...(claim.groupFilterType === undefined ? {} : { groupFilterType: claim.groupFilterType }),
+          alwaysIncludeInToken: true,
+          status: "ACTIVE",
+        },
+        { ...childOpts, dependsOn: dependency ? [dependency] : [] },
+      );
+    }
+
+    const policy = new okta.auth.ServerPolicy(
+      `${key}-access-policy`,
+      {
+        authServerId: server.id,
+        name: args.accessPolicyName,
+        description: `Stacklok clients on ${plan.name}: ${plan.clients.map(describeClient).join(", ")}`,
+        priority: 1,
+        clientWhitelists: args.clientIds === Okta.allClients ? [Okta.allClients] : args.clientIds,
+        status: "ACTIVE",
+      },
+      childOpts,
+    );
+
+    const { accessTokenLifetimeMinutes, refreshTokenLifetimeMinutes, refreshTokenWindowMinutes } = args.tokens;
+    new okta.auth.ServerPolicyRule(
+      `${key}-access-rule`,
+      {
+        authServerId: server.id,
+        policyId: policy.id,
+        name: args.accessRuleName,
+        priority: 1,
+        // Covers the native PKCE flow and the web app's code flow; refresh
+        // tokens come from the apps' refresh_token grant plus offline_access.
+        grantTypeWhitelists: [Okta.grantType.authorizationCode],
+        scopeWhitelists: plan.scopes,
+        groupWhitelists: args.groupIds === Okta.everyone ? [Okta.everyone] : args.groupIds,
+        accessTokenLifetimeMinutes,
+        refreshTokenLifetimeMinutes,
+        refreshTokenWindowMinutes,
+        status: "ACTIVE",
+      },
+      {
+        parent: this,
+        replaceOnChanges: ["authServerId", "policyId"],
+        // The rule names the scope, so the scope must exist first.
+        dependsOn: scope ? [policy, scope] : [policy],
+      },
+    );
+
+    this.serverId = server.id;
+    this.issuer = server.issuer;
+    this.jwksUri = pulumi.interpolate`${server.issuer}${OKTA_JWKS_PATH}`;
+    this.registerOutputs({ serverId: this.serverId, issuer: this.issuer, jwksUri: this.jwksUri });
+  }
+}
+
+function describeClient(client: ServerPlan["clients"][number]): string {
+  return client === "cli" ? "Stacklok CLI and Desktop" : "Enterprise Cloud UI";
+}

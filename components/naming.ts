@@ -1,0 +1,43 @@
+/**
+ * Okta object names and labels. Several stacks often share one Okta org (dev
+ * and staging on a preview org), and Okta names must not collide across
+ * them, so every name and label carries the stack's environment.
+ */
+
+export type ComponentServerRole = "enterprise-manager" | "cloud-ui";
+
+export interface OktaNames {
+  /** Custom authorization server for one component (per-component mode). */
+  componentServer(role: ComponentServerRole): string;
+  accessPolicy: string;
+  accessRule: string;
+  accessGroup: string;
+  cliAppLabel: string;
+  cloudUiAppLabel: string;
+}
+
+export function oktaNames(environment: string): OktaNames {
+  const prefix = `stacklok-${environment}`;
+  return {
+    componentServer: (role) => `${prefix}-${role}`,
+    accessPolicy: `${prefix}-clients`,
+    accessRule: `${prefix}-assigned-users`,
+    accessGroup: `${prefix}-users`,
+    cliAppLabel: `Stacklok CLI and Desktop (${environment})`,
+    cloudUiAppLabel: `Stacklok Enterprise Cloud UI (${environment})`,
+  };
+}
+
+/**
+ * Written into the description of the servers this program manages. On the
+ * org-wide `default` server it also records which stack owns it, so a second
+ * stack adopting `default` in the same org is stopped with a clear error.
+ */
+export function managedByMarker(stackId: string): string {
+  return `managed by Pulumi stack ${stackId}`;
+}
+
+/** The stack id in a description written by `managedByMarker`, if any. */
+export function ownerFromDescription(description: string | undefined): string | undefined {
+  return description?.match(/managed by Pulumi stack (\S+)$/)?.[1];
+}

@@ -1,0 +1,108 @@
+import * as okta from "@pulumi/okta";
+import * as pulumi from "@pulumi/pulumi";
+import type { StacklokIdentityConfig } from "./config";
+import { CLOUD_UI_CALLBACK_PATH, CLOUD_UI_POST_LOGOUT_PATH, Okta } from "./facts";
+import { oktaNames } from "./naming";
+
+/** An OIDC app's settings, in the values Okta's API takes. */
+export interface AppSpec {
+  label: string;
+  type: typeof Okta.appType.native | typeof Okta.appType.web;
+  tokenEndpointAuthMethod: string;
+  pkceRequired: boolean;
+  grantTypes: string[];
+  responseTypes: string[];
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+}
+
+/** Both apps use the authorization code flow; refresh comes from the app grant plus `offline_access`. */
+const GRANT_TYPES = [Okta.grantType.authorizationCode, Okta.grantType.refreshToken];
+const RESPONSE_TYPES = [Okta.responseType.code];
+
+/**
+ * The Stacklok CLI and Desktop share one public client. The provider defaults
+ * every app to `client_secret_basic`, so `none` must be explicit, and an
+ * unset `pkceRequired` flips to false on the next update.
+ */
+export function cliAppSpec(config: StacklokIdentityConfig): AppSpec {
+  return {
+    label: oktaNames(config.environment).cliAppLabel,
+    type: Okta.appType.native,
+    tokenEndpointAuthMethod: Okta.tokenEndpointAuthMethod.none,
+    pkceRequired: true,
+    grantTypes: [...GRANT_TYPES],
+    responseTypes: [...RESPONSE_TYPES],
+    redirectUris: [...config.cliRedirectUris],
+    postLogoutRedirectUris: [],
+  };
+}
+
+/**
+ * The Cloud UI runs the code flow on its server with a client secret, and
+ * sends PKCE as well, so PKCE is required here too.
+ */
+export function cloudUiAppSpec(config: StacklokIdentityConfig): AppSpec {
+  return {
+    label: oktaNames(config.environment).cloudUiAppLabel,
+    type: Okta.appType.web,
+    tokenEndpointAuthMethod: config.cloudUiTokenEndpointAuthMethod,
+    pkceRequired: true,
+    grantTypes: [...GRANT_TYPES],
+    responseTypes: [...RESPONSE_TYPES],
+    redirectUris: [config.cloudUiUrl + CLOUD_UI_CALLBACK_PATH],
+    postLogoutRedirectUris: [config.cloudUiUrl + CLOUD_UI_POST_LOGOUT_PATH],
+  };
+}
+
+export interface OAuthAppArgs {
+  spec: AppSpec;
+  /** Groups whose members may sign in. Users not assigned get `user_not_assigned`. */
+  groupIds: pulumi.Input<string>[];
+  /** Refuse to delete the app (a new app means a new client ID for every user). */
+  protect: boolean;
+}
+
+/** An Okta OIDC app and its authoritative group assignment. */
+export class OAuthApp extends pulumi.ComponentResource {
+  readonly appId: pulumi.Output<string>;
+  readonly clientId: pulumi.Output<string>;
+  /** Empty for a public client. Always a secret. */
+  readonly clientSecret: pulumi.Output<string>;
+
+  constructor(name: string, args: OAuthAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stacklok:identity:OAuthApp", name, {}, opts);
+    const { spec } = args;
+
+    const app = new okta.app.OAuth(
+      name,
+      {
+        label: spec.label,
+        type: spec.type,
+        tokenEndpointAuthMethod: spec.tokenEndpointAuthMethod,
+        pkceRequired: spec.pkceRequired,
+        grantTypes: spec.grantTypes,
+        responseTypes: spec.responseTypes,
+        redirectUris: spec.redirectUris,
+        postLogoutRedirectUris: spec.postLogoutRedirectUris,
+        consentMethod: "TRUSTED",
+        status: "ACTIVE",
+      },
+      { parent: this, protect: args.protect },
+    );
+
+    // One authoritative assignment per app: it owns the app's whole group
+    // list, and a second one (or a hand-made assignment) would never converge.
+    new okta.AppGroupAssignments(
+      `${name}-groups`,
+      { appId: app.id, groups: args.groupIds.map((id) => ({ id, profile: "{}" })) },
+      { parent: this },
+    );
+
+    this.appId = app.id;
+    this.clientId = app.clientId;
+    // The engine marks clientSecret secret; the mock engine does not, so say it here.
+    this.clientSecret = pulumi.secret(app.clientSecret);
+    this.registerOutputs({ appId: this.appId, clientId: this.clientId });
+  }
+}

@@ -1,0 +1,192 @@
+import * as okta from "@pulumi/okta";
+import * as pulumi from "@pulumi/pulumi";
+import { AuthorizationServer } from "./authorizationServer";
+import { buildChartValues, registryProviders, renderChartValuesYaml } from "./chartValues";
+import { ROLES_ATTRIBUTE, type StacklokIdentityConfig } from "./config";
+import type {
+  ChartValues,
+  CloudUiOutput,
+  EnterpriseManagerOutput,
+  RegistryServerOutput,
+  SetupMode,
+} from "./contract";
+import { Okta, REQUIRED_SCOPE } from "./facts";
+import { oktaNames } from "./naming";
+import { cliAppSpec, cloudUiAppSpec, OAuthApp } from "./oauthApp";
+import { planTopology, type ClientApp, type ServerKey, type Topology } from "./topology";
+
+export interface PlatformIdentityArgs {
+  config: StacklokIdentityConfig;
+  /** `<project>/<stack>`: recorded on the servers this stack manages. */
+  stackId: string;
+  /** Okta's built-in Everyone group, looked up when `allowEveryone` is set. */
+  everyoneGroupId?: pulumi.Input<string>;
+}
+
+/** The stack outputs (DESIGN section 5). */
+export interface PlatformOutputs {
+  mode: SetupMode;
+  enterpriseManager: pulumi.Output<EnterpriseManagerOutput>;
+  cloudUi: pulumi.Output<CloudUiOutput>;
+  registryServer: pulumi.Output<RegistryServerOutput>;
+  chartValues: pulumi.Output<ChartValues>;
+  chartValuesYaml: pulumi.Output<string>;
+}
+
+/**
+ * Everything Stacklok Enterprise needs from one Okta org for one environment:
+ * the apps the CLI/Desktop and the Cloud UI sign in with, who may use them,
+ * and the authorization server(s) issuing each component's tokens.
+ *
+ * The two apps are children of this component in every mode, so switching
+ * mode keeps their URNs and therefore their client IDs.
+ */
+export class PlatformIdentity extends pulumi.ComponentResource {
+  readonly topology: Topology;
+  readonly apps: Record<ClientApp, OAuthApp>;
+  readonly servers: ReadonlyMap<ServerKey, AuthorizationServer>;
+  readonly outputs: PlatformOutputs;
+
+  constructor(name: string, args: PlatformIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stacklok:identity:PlatformIdentity", name, {}, opts);
+    const { config, stackId } = args;
+    const names = oktaNames(config.environment);
+    this.topology = planTopology(config, stackId);
+
+    const groupIds = this.accessGroupIds(args, names.accessGroup);
+
+    // Org-wide: the attribute exists once per org whatever the number of
+    // stacks. Kept on destroy (deleting it wipes every user's roles), and
+    // replaced delete-first because "create" re-posts the same attribute.
+    const rolesAttribute = config.manageRolesAttribute
+      ? new okta.UserSchemaProperty(
+          "roles-attribute",
+          {
+            index: ROLES_ATTRIBUTE,
+            title: "Stacklok roles",
+            description: "Stacklok Enterprise platform roles, sent in the roles access-token claim",
+            type: "array",
+            arrayType: "string",
+            master: "PROFILE_MASTER",
+            // Users must not be able to grant themselves roles.
+            permissions: "READ_ONLY",
+            scope: "NONE",
+            userType: "default",
+          },
+          { parent: this, deleteBeforeReplace: true, retainOnDelete: true },
+        )
+      : undefined;
+
+    this.apps = {
+      cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds, protect: config.protect }, { parent: this }),
+      cloudUi: new OAuthApp("cloud-ui", { spec: cloudUiAppSpec(config), groupIds, protect: config.protect }, { parent: this }),
+    };
+
+    this.servers = new Map(
+      this.topology.servers.map((plan) => [
+        plan.key,
+        new AuthorizationServer(
+          plan.key,
+          {
+            plan,
+            clientIds:
+              config.access.policyClients === "all-clients"
+                ? Okta.allClients
+                : plan.clients.map((client) => this.apps[client].clientId),
+            groupIds: config.access.everyone ? Okta.everyone : groupIds,
+            claims: config.claims,
+            claimDependencies: rolesAttribute ? { roles: rolesAttribute } : {},
+            accessPolicyName: names.accessPolicy,
+            accessRuleName: names.accessRule,
+            tokens: config.tokens,
+            ...(config.issuerMode === undefined ? {} : { issuerMode: config.issuerMode }),
+            protect: config.protect,
+          },
+          { parent: this },
+        ),
+      ]),
+    );
+
+    this.outputs = this.buildOutputs(config, stackId);
+    this.registerOutputs({
+      enterpriseManager: this.outputs.enterpriseManager,
+      registryServer: this.outputs.registryServer,
+    });
+  }
+
+  /** The groups assigned to both apps: the created group, the listed ones, and Everyone if allowed. */
+  private accessGroupIds(args: PlatformIdentityArgs, groupName: string): pulumi.Input<string>[] {
+    const { config } = args;
+    const ids: pulumi.Input<string>[] = [];
+    if (config.access.createGroup) {
+      const group = new okta.group.Group(
+        "access-group",
+        {
+          name: groupName,
+          description: `People who may sign in to Stacklok Enterprise (${config.environment}); managed by Pulumi stack ${args.stackId}`,
+        },
+        { parent: this, protect: config.protect },
+      );
+      ids.push(group.id);
+    }
+    ids.push(...config.access.groupIds);
+    if (config.access.everyone) {
+      if (args.everyoneGroupId === undefined) {
+        throw new Error("allowEveryone is set but the Everyone group was not looked up");
+      }
+      ids.push(args.everyoneGroupId);
+    }
+    return ids;
+  }
+
+  private server(component: keyof Topology["issuerOf"]): AuthorizationServer {
+    const server = this.servers.get(this.topology.issuerOf[component]);
+    if (!server) throw new Error(`no authorization server issues ${component} tokens`);
+    return server;
+  }
+
+  private buildOutputs(config: StacklokIdentityConfig, stackId: string): PlatformOutputs {
+    const emServer = this.server("enterpriseManager");
+    const cloudUiServer = this.server("cloudUi");
+
+    const enterpriseManager = pulumi.output({
+      issuer: emServer.issuer,
+      audience: config.audiences.enterpriseManager,
+      requiredScope: REQUIRED_SCOPE,
+      jwksUri: emServer.jwksUri,
+      clientId: this.apps.cli.clientId,
+    });
+    const cloudUi = pulumi.secret({
+      issuer: cloudUiServer.issuer,
+      audience: config.audiences.cloudUi,
+      jwksUri: cloudUiServer.jwksUri,
+      clientId: this.apps.cloudUi.clientId,
+      clientSecret: this.apps.cloudUi.clientSecret,
+    });
+    const registryServer = pulumi
+      .all([enterpriseManager, cloudUiServer.issuer])
+      .apply(([em, cloudUiIssuer]) => ({
+        providers: registryProviders(em, { issuer: cloudUiIssuer, audience: config.audiences.cloudUi }),
+      }));
+    const chartValues = pulumi.secret(
+      pulumi.all([enterpriseManager, cloudUi, registryServer]).apply(([em, ui, registry]) =>
+        buildChartValues({
+          enterpriseManager: em,
+          cloudUi: ui,
+          providers: registry.providers,
+          cloudUiUrl: config.cloudUiUrl,
+          ...(config.enterpriseManagerUrl === undefined ? {} : { enterpriseManagerUrl: config.enterpriseManagerUrl }),
+          ...(config.registryUrl === undefined ? {} : { registryUrl: config.registryUrl }),
+        }),
+      ),
+    );
+    return {
+      mode: config.mode,
+      enterpriseManager,
+      cloudUi,
+      registryServer,
+      chartValues,
+      chartValuesYaml: pulumi.secret(chartValues.apply((values) => renderChartValuesYaml(values, stackId))),
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import * as okta from "@pulumi/okta";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "./config";
+import { assertDefaultServerAdoptable } from "./defaultServer";
+import { PlatformIdentity, type PlatformOutputs } from "./platformIdentity";
+import { planTopology } from "./topology";
+
+/**
+ * The whole program: validate config, check the org-wide `default` server may
+ * be adopted, then build the platform identity. Every check runs before the
+ * first resource is registered, so bad input creates nothing.
+ */
+export async function deployPlatformIdentity(): Promise<PlatformOutputs> {
+  const config = readStackConfig();
+  const stackId = `${pulumi.getProject()}/${pulumi.getStack()}`;
+
+  const adopted = planTopology(config, stackId).servers.find((server) => server.adoptDefault);
+  if (adopted) await assertDefaultServerAdoptable(adopted.audiences, stackId, config.takeOverDefaultServer);
+
+  const everyoneGroupId = config.access.everyone ? (await okta.group.getEveryoneGroup()).id : undefined;
+
+  const identity = new PlatformIdentity("stacklok", {
+    config,
+    stackId,
+    ...(everyoneGroupId === undefined ? {} : { everyoneGroupId }),
+  });
+  return identity.outputs;
+}

@@ -1,0 +1,98 @@
+/**
+ * Which authorization servers exist, which audiences each carries, which
+ * clients may ask it for tokens and which components trust it. Pure data:
+ * the components turn it into resources, the tests and the plan read it.
+ */
+import type { StacklokIdentityConfig } from "./config";
+import { DEFAULT_SERVER_NAME, OIDC_SCOPES, REQUIRED_SCOPE } from "./facts";
+import { managedByMarker, oktaNames } from "./naming";
+
+export type PlatformComponent = "enterpriseManager" | "cloudUi";
+export type ClientApp = "cli" | "cloudUi";
+
+/** The app whose users obtain each component's tokens (DESIGN section 1). */
+export const CLIENT_OF: Record<PlatformComponent, ClientApp> = {
+  enterpriseManager: "cli",
+  cloudUi: "cloudUi",
+};
+
+/**
+ * A server's logical key. It prefixes the Pulumi name of every child (scope,
+ * claims, policy, rule). Okta cannot move a child to another server in place
+ * (the provider would update the old id under the new parent), so each kind
+ * of server gets its own key: after a mode switch no child keeps its name
+ * while changing server, and Pulumi replaces it instead.
+ */
+export type ServerKey = "default" | "shared" | "enterprise-manager" | "cloud-ui";
+
+export interface ServerPlan {
+  key: ServerKey;
+  /** Adopt Okta's pre-provisioned `default` server instead of creating one. */
+  adoptDefault: boolean;
+  name: string;
+  description: string;
+  audiences: string[];
+  /** Whether it carries `toolhive:config:read` (every server issuing Enterprise Manager tokens does). */
+  issuesRequiredScope: boolean;
+  /** Apps its access policy lets request tokens. */
+  clients: ClientApp[];
+  /** Scopes its rule allows, listed explicitly. */
+  scopes: string[];
+  /** Components whose tokens it issues. */
+  components: PlatformComponent[];
+}
+
+export interface Topology {
+  servers: ServerPlan[];
+  /** The key of the server that issues each component's tokens. */
+  issuerOf: Record<PlatformComponent, ServerKey>;
+}
+
+function serverPlan(
+  key: ServerKey,
+  name: string,
+  components: PlatformComponent[],
+  config: StacklokIdentityConfig,
+  stackId: string,
+): ServerPlan {
+  const issuesRequiredScope = components.includes("enterpriseManager");
+  const what = components.map((c) => (c === "enterpriseManager" ? "Enterprise Manager" : "Cloud UI")).join(" and ");
+  return {
+    key,
+    adoptDefault: key === "default",
+    name,
+    description: `Stacklok Enterprise ${what} tokens (${config.environment}), ${managedByMarker(stackId)}`,
+    audiences: components.map((c) => config.audiences[c]),
+    issuesRequiredScope,
+    clients: components.map((c) => CLIENT_OF[c]),
+    scopes: issuesRequiredScope ? [...OIDC_SCOPES, REQUIRED_SCOPE] : [...OIDC_SCOPES],
+    components,
+  };
+}
+
+/**
+ * `single`: one server carries both audiences (the free tier's `default`, or
+ * one custom server). `per-component`: one custom server per component, so a
+ * token minted for one is rejected by the other because the issuers differ.
+ */
+export function planTopology(config: StacklokIdentityConfig, stackId: string): Topology {
+  if (config.mode === "single") {
+    const adopt = config.authorizationServer === DEFAULT_SERVER_NAME;
+    const server = serverPlan(
+      adopt ? "default" : "shared",
+      config.authorizationServer,
+      ["enterpriseManager", "cloudUi"],
+      config,
+      stackId,
+    );
+    return { servers: [server], issuerOf: { enterpriseManager: server.key, cloudUi: server.key } };
+  }
+  const names = oktaNames(config.environment);
+  return {
+    servers: [
+      serverPlan("enterprise-manager", names.componentServer("enterprise-manager"), ["enterpriseManager"], config, stackId),
+      serverPlan("cloud-ui", names.componentServer("cloud-ui"), ["cloudUi"], config, stackId),
+    ],
+    issuerOf: { enterpriseManager: "enterprise-manager", cloudUi: "cloud-ui" },
+  };
+}

@@ -1,0 +1,286 @@
+// @ts-check
+/**
+ * Okta on Pulumi's mock engine: placeholder ids and the outputs the real
+ * provider computes (issuer URLs, client IDs, a client secret), plus a
+ * recorder of every registration with its resource options.
+ *
+ * Plain CommonJS on purpose: it is preloaded before Pulumi's nodejs runtime
+ * registers ts-node (tools/mock-engine/preload.cjs), so it cannot be
+ * TypeScript. The unit tests and the offline plan use the same file.
+ */
+"use strict";
+
+const crypto = require("node:crypto");
+const pulumi = require("@pulumi/pulumi");
+
+/** Okta id prefixes, so placeholders look like what the org returns. */
+const ID_PREFIX = {
+  "okta:auth/server:Server": "aus",
+  "okta:auth/serverScope:ServerScope": "scp",
+  "okta:auth/serverClaim:ServerClaim": "ocl",
+  "okta:auth/serverPolicy:ServerPolicy": "00p",
+  "okta:auth/serverPolicyRule:ServerPolicyRule": "0pr",
+  "okta:app/oAuth:OAuth": "0oa",
+  "okta:group/group:Group": "00g",
+};
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * A deterministic Okta-like id (prefix + 17 characters): the same program
+ * and config always produce the same placeholders.
+ * @param {string} prefix
+ * @param {string} seed
+ */
+function placeholderId(prefix, seed) {
+  return prefix + crypto.createHash("sha256").update(seed).digest("hex").slice(0, 17);
+}
+
+/**
+ * The org host the placeholders use: `okta:orgName` + `okta:baseUrl` when the
+ * stack sets them, else example.okta.com.
+ * @param {Record<string, unknown>} config full config map (`ns:key` -> value)
+ */
+function orgHostFromConfig(config) {
+  const org = config["okta:orgName"];
+  const base = config["okta:baseUrl"];
+  return typeof org === "string" && org ? `${org}.${typeof base === "string" && base ? base : "okta.com"}` : "example.okta.com";
+}
+
+/**
+ * @typedef {{ description?: string, audiences: string[] }} DefaultServerState
+ * @typedef {{
+ *   type: string, name: string, custom: boolean, id: string,
+ *   inputs: Record<string, any>, state: Record<string, any>,
+ * }} Registration
+ * @typedef {{
+ *   orgHost?: string,
+ *   defaultServer?: DefaultServerState,
+ *   everyoneGroupId?: string,
+ * }} OktaMockOptions
+ */
+
+/**
+ * @param {OktaMockOptions} [options]
+ */
+function createOktaMocks(options = {}) {
+  const orgHost = options.orgHost ?? "example.okta.com";
+  const defaultServer = options.defaultServer ?? {
+    description: "Default Authorization Server for your Applications",
+    audiences: ["api://default"],
+  };
+  /** @type {Registration[]} */
+  const registrations = [];
+  /** @type {{ token: string, inputs: Record<string, any> }[]} */
+  const invocations = [];
+
+  /** @type {pulumi.runtime.Mocks} */
+  const mocks = {
+    newResource(args) {
+      const { type, name, inputs } = args;
+      const seed = `${type}::${name}::${inputs["name"] ?? inputs["label"] ?? ""}`;
+      /** @type {string} */
+      let id;
+      /** @type {Record<string, any>} */
+      let state = { ...inputs };
+      switch (type) {
+        case "okta:index/authServerDefault:AuthServerDefault":
+          id = "default";
+          state = { ...inputs, issuer: `https://${orgHost}/oauth2/default`, kid: placeholderId("kid", seed) };
+          break;
+        case "okta:auth/server:Server":
+          id = placeholderId("aus", seed);
+          state = { ...inputs, issuer: `https://${orgHost}/oauth2/${id}`, kid: placeholderId("kid", seed) };
+          break;
+        case "okta:app/oAuth:OAuth":
+          id = placeholderId("0oa", seed);
+          state = {
+            ...inputs,
+            clientId: id,
+            // Okta issues a secret to confidential clients only.
+            clientSecret: inputs["tokenEndpointAuthMethod"] === "none" ? "" : `placeholder-secret-${placeholderId("", seed)}`,
+          };
+          break;
+        case "okta:index/appGroupAssignments:AppGroupAssignments":
+          id = String(inputs["appId"]); // the provider's id is the app's
+          break;
+        case "okta:index/userSchemaProperty:UserSchemaProperty":
+          id = String(inputs["index"]);
+          break;
+        default: {
+          const prefix = /** @type {Record<string, string>} */ (ID_PREFIX)[type];
+          id = prefix ? placeholderId(prefix, seed) : `${name}-id`;
+        }
+      }
+      registrations.push({ type, name, custom: args.custom ?? true, id, inputs, state });
+      return { id, state };
+    },
+    call(args) {
+      invocations.push({ token: args.token, inputs: args.inputs });
+      switch (args.token) {
+        case "okta:auth/getServer:getServer":
+          return {
+            id: "default",
+            name: "default",
+            description: defaultServer.description ?? "",
+            audiences: defaultServer.audiences,
+            issuer: `https://${orgHost}/oauth2/default`,
+            issuerMode: "ORG_URL",
+            status: "ACTIVE",
+            kid: "placeholder",
+            credentialsLastRotated: "",
+            credentialsNextRotation: "",
+            credentialsRotationMode: "AUTO",
+          };
+        case "okta:group/getEveryoneGroup:getEveryoneGroup":
+          return { id: options.everyoneGroupId ?? placeholderId("00g", "Everyone"), name: "Everyone", description: "All users in your organization" };
+        default:
+          throw new Error(`the mock Okta org has no answer for invoke ${args.token}`);
+      }
+    },
+  };
+  return { mocks, registrations, invocations };
+}
+
+/**
+ * Records every resource's options as the SDK applies them (protect,
+ * replaceOnChanges, deleteBeforeReplace, retainOnDelete, dependsOn, parent).
+ * A legacy stack transformation, because it runs inside the SDK: the mock
+ * engine has no callback server for the newer transforms.
+ */
+function createOptionsRecorder() {
+  /** @type {{ type: string, name: string, resource: pulumi.Resource, opts: pulumi.ResourceOptions }[]} */
+  const entries = [];
+  /** @type {pulumi.ResourceTransformation} */
+  const transformation = (args) => {
+    entries.push({ type: args.type, name: args.name, resource: args.resource, opts: args.opts });
+    return undefined;
+  };
+  return { entries, transformation };
+}
+
+/**
+ * Resolves an Output's value on the mock engine.
+ * @template T
+ * @param {pulumi.Output<T>} output
+ * @returns {Promise<T>}
+ */
+function resolve(output) {
+  return new Promise((done) => {
+    output.apply((value) => {
+      done(value);
+      return value;
+    });
+  });
+}
+
+/**
+ * Turns an engine value into plain JSON, recording where secrets were.
+ * @param {unknown} value
+ * @param {string} path
+ * @param {string[]} secretPaths
+ * @returns {unknown}
+ */
+function decodeEngineValue(value, path, secretPaths) {
+  if (Array.isArray(value)) return value.map((v, i) => decodeEngineValue(v, `${path}[${i}]`, secretPaths));
+  if (value && typeof value === "object") {
+    const record = /** @type {Record<string, unknown>} */ (value);
+    if (record[SECRET_SIG_KEY] === SECRET_SIG) {
+      secretPaths.push(path);
+      return decodeEngineValue(record["value"], path, secretPaths);
+    }
+    /** @type {Record<string, unknown>} */
+    const out = {};
+    for (const [k, v] of Object.entries(record)) out[k] = decodeEngineValue(v, path ? `${path}.${k}` : k, secretPaths);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * @typedef {{
+ *   urn: string, type: string, name: string, custom: boolean, id: string,
+ *   inputs: Record<string, any>, outputs: Record<string, any>,
+ *   options: {
+ *     parent?: string, protect?: boolean, deleteBeforeReplace?: boolean, retainOnDelete?: boolean,
+ *     replaceOnChanges?: string[], dependsOn: string[],
+ *   },
+ * }} RecordedResource
+ * @typedef {{
+ *   resources: RecordedResource[],
+ *   stackOutputs?: Record<string, unknown>,
+ *   secretOutputPaths: string[],
+ *   invocations: { token: string, inputs: Record<string, any> }[],
+ * }} RunReport
+ */
+
+/**
+ * Assembles what a run registered: every resource with its URN, inputs,
+ * placeholder outputs and options, and the stack outputs as the engine got
+ * them (with the paths that arrived as secrets).
+ * @param {ReturnType<typeof createOktaMocks>} okta
+ * @param {ReturnType<typeof createOptionsRecorder>} recorder
+ * @returns {Promise<RunReport>}
+ */
+async function collectReport(okta, recorder) {
+  const monitor = /** @type {any} */ (pulumi.runtime.getMonitor());
+  /** @type {Map<string, { urn: string, state: any }>} */
+  const registered = monitor && typeof monitor.getRegisteredResources === "function" ? monitor.getRegisteredResources() : new Map();
+
+  /** @type {Map<string, { resource: pulumi.Resource, opts: pulumi.ResourceOptions }>} */
+  const optionsByKey = new Map(recorder.entries.map((e) => [`${e.type}::${e.name}`, e]));
+  /** @param {pulumi.Resource | undefined} r */
+  const urnOf = async (r) => (r ? await resolve(r.urn) : undefined);
+
+  /** @type {RecordedResource[]} */
+  const resources = [];
+  for (const reg of okta.registrations) {
+    const urn = [...registered.keys()].find((u) => u.endsWith(`::${reg.name}`) && u.split("::")[2]?.split("$").pop() === reg.type);
+    const entry = optionsByKey.get(`${reg.type}::${reg.name}`);
+    /** @type {pulumi.CustomResourceOptions} */
+    const opts = entry?.opts ?? {};
+    const dependsOn = opts.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
+    /** @type {string[]} */
+    const dependsOnUrns = [];
+    for (const dep of dependsOn) {
+      const resolved = await urnOf(/** @type {pulumi.Resource} */ (dep));
+      if (resolved) dependsOnUrns.push(resolved);
+    }
+    const parent = await urnOf(opts.parent);
+    resources.push({
+      urn: urn ?? "",
+      type: reg.type,
+      name: reg.name,
+      custom: reg.custom,
+      id: reg.id,
+      inputs: reg.inputs,
+      outputs: reg.state,
+      options: {
+        ...(parent === undefined ? {} : { parent }),
+        ...(opts.protect === undefined ? {} : { protect: opts.protect }),
+        ...(opts.deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace: opts.deleteBeforeReplace }),
+        ...(opts.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
+        ...(opts.replaceOnChanges === undefined ? {} : { replaceOnChanges: opts.replaceOnChanges }),
+        dependsOn: dependsOnUrns,
+      },
+    });
+  }
+
+  /** @type {string[]} */
+  const secretOutputPaths = [];
+  const stackEntry = [...registered.values()].find((r) => r.urn.split("::")[2] === "pulumi:pulumi:Stack");
+  const state = stackEntry?.state;
+  const stackOutputs =
+    state && typeof state.toJavaScript === "function"
+      ? /** @type {Record<string, unknown>} */ (decodeEngineValue(state.toJavaScript(), "", secretOutputPaths))
+      : undefined;
+  return {
+    resources,
+    ...(stackOutputs === undefined ? {} : { stackOutputs }),
+    secretOutputPaths,
+    invocations: okta.invocations,
+  };
+}
+
+module.exports = { createOktaMocks, createOptionsRecorder, collectReport, orgHostFromConfig, resolve };
