@@ -9,6 +9,7 @@ import {
   collectReport,
   createOktaMocks,
   createOptionsRecorder,
+  orgHostFromConfig,
   type OktaMockOptions,
   type RecordedResource,
   type RunReport,
@@ -39,24 +40,34 @@ function engineValue(value: unknown): string {
 }
 
 export async function runProgram(options: RunOptions): Promise<RunResult> {
-  const okta = createOktaMocks(options);
-  await pulumi.runtime.setMocks(okta.mocks, options.project ?? "stacklok-identity", options.stack ?? "dev", false);
   const config: Record<string, string> = { ...options.extraConfig };
   for (const [key, value] of Object.entries(options.config)) config[`${CONFIG_NAMESPACE}:${key}`] = engineValue(value);
+  const okta = createOktaMocks({
+    orgHost: orgHostFromConfig(config),
+    // An untouched default server that already lists Stacklok's audiences, so
+    // runs warn only when a test sets up a server whose audiences would go.
+    defaultServer: { description: "Default Authorization Server for your Applications", audiences: ["enterprise-manager", "cloud-ui"] },
+    ...options,
+  });
+  await pulumi.runtime.setMocks(okta.mocks, options.project ?? "stacklok-identity", options.stack ?? "dev", false);
   pulumi.runtime.setAllConfig(config, options.secretKeys?.map((k) => `${CONFIG_NAMESPACE}:${k}`));
 
   const recorder = createOptionsRecorder();
   let outputs: PlatformOutputs | undefined;
   let error: Error | undefined;
-  try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      pulumi.runtime.registerStackTransformation(recorder.transformation);
+  // A program error is caught inside the stack and reported, rather than left
+  // to reject the runtime's internal promises (the tests for the real
+  // runtime's failure path are in pulumiRuntime.test.ts).
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation(recorder.transformation);
+    try {
       outputs = await deployPlatformIdentity();
       return outputs;
-    });
-  } catch (err) {
-    error = err instanceof Error ? err : new Error(String(err));
-  }
+    } catch (err) {
+      error = err instanceof Error ? err : new Error(String(err));
+      return {};
+    }
+  });
   // Wait for every registration RPC, including the stack outputs.
   await pulumi.runtime.disconnect();
   const report = await collectReport(okta, recorder);

@@ -201,7 +201,7 @@ function decodeEngineValue(value, path, secretPaths) {
 /**
  * @typedef {{
  *   urn: string, type: string, name: string, custom: boolean, id: string,
- *   inputs: Record<string, any>, outputs: Record<string, any>,
+ *   inputs: Record<string, unknown>, outputs: Record<string, unknown>,
  *   options: {
  *     parent?: string, protect?: boolean, deleteBeforeReplace?: boolean, retainOnDelete?: boolean,
  *     replaceOnChanges?: string[], dependsOn: string[],

@@ -1,0 +1,282 @@
+import { describe, expect, it } from "vitest";
+import { environmentFromStack, parseStackConfig, type ParseResult, type StacklokIdentityConfig } from "../components/config";
+import { baseConfig, oktaResources, runProgram } from "./support/program";
+
+function parse(raw: Record<string, unknown>, stack = "dev"): ParseResult {
+  return parseStackConfig(raw, { stack });
+}
+
+function valid(raw: Record<string, unknown>, stack = "dev"): StacklokIdentityConfig {
+  const result = parse(raw, stack);
+  if (!result.ok) throw new Error(`expected valid config, got:\n${result.problems.join("\n")}`);
+  return result.config;
+}
+
+function problems(raw: Record<string, unknown>, stack = "dev"): string[] {
+  const result = parse(raw, stack);
+  if (result.ok) throw new Error("expected the config to be rejected");
+  return result.problems;
+}
+
+/** Exactly one problem, about `key`, quoting `value` and saying what is accepted. */
+function expectOneProblem(raw: Record<string, unknown>, key: string, ...mentions: string[]): void {
+  const found = problems(raw);
+  expect(found, found.join("\n")).toHaveLength(1);
+  expect(found[0]).toMatch(new RegExp(`^stacklok-identity:${key.replace(/[.[\]]/g, "\\$&")}: `));
+  for (const mention of mentions) expect(found[0]).toContain(mention);
+}
+
+describe("defaults", () => {
+  it("needs only mode and cloudUiUrl, and fills Stacklok's defaults", () => {
+    const config = valid({ ...baseConfig });
+    expect(config.authorizationServer).toBe("default");
+    expect(config.audiences).toEqual({ enterpriseManager: "enterprise-manager", cloudUi: "cloud-ui" });
+    expect(config.cliRedirectUris).toEqual(["http://localhost:8666/callback"]);
+    expect(config.environment).toBe("dev");
+    expect(config.access).toEqual({ createGroup: true, groupIds: [], everyone: false, policyClients: "explicit" });
+    expect(config.tokens).toEqual({
+      accessTokenLifetimeMinutes: 60,
+      refreshTokenLifetimeMinutes: 129_600,
+      refreshTokenWindowMinutes: 10_080,
+    });
+    expect(config.cloudUiTokenEndpointAuthMethod).toBe("client_secret_basic");
+    expect(config.protect).toBe(false);
+    expect(config.manageRolesAttribute).toBe(true);
+  });
+
+  it("defaults to claims that yield values in a real token: a GROUPS regex, user.roles and user.email", () => {
+    expect(valid({ ...baseConfig }).claims).toEqual([
+      { key: "groups", name: "groups", valueType: "GROUPS", value: ".*", groupFilterType: "REGEX" },
+      { key: "roles", name: "roles", valueType: "EXPRESSION", value: "user.roles" },
+      { key: "email", name: "email", valueType: "EXPRESSION", value: "user.email" },
+    ]);
+  });
+
+  it("decodes values as Pulumi passes them: strings, and JSON for objects and lists", () => {
+    const config = valid({
+      ...baseConfig,
+      audiences: '{"enterpriseManager":"em","cloudUi":"ui"}',
+      cliRedirectUris: '["http://127.0.0.1:9000/cb"]',
+      accessTokenLifetimeMinutes: "30",
+      protect: "true",
+    });
+    expect(config.audiences).toEqual({ enterpriseManager: "em", cloudUi: "ui" });
+    expect(config.cliRedirectUris).toEqual(["http://127.0.0.1:9000/cb"]);
+    expect(config.tokens.accessTokenLifetimeMinutes).toBe(30);
+    expect(config.protect).toBe(true);
+  });
+
+  it("normalises the Cloud UI URL so derived redirect URIs have no double slash", () => {
+    expect(valid({ ...baseConfig, cloudUiUrl: "https://stacklok.example.com/ui/" }).cloudUiUrl).toBe(
+      "https://stacklok.example.com/ui",
+    );
+  });
+
+  it("derives the environment from the stack name, made safe for Okta names", () => {
+    expect(environmentFromStack("Prod_EU")).toBe("prod-eu");
+    expect(environmentFromStack("--dev--")).toBe("dev");
+    expect(valid({ ...baseConfig }, "Staging.2").environment).toBe("staging-2");
+    expect(valid({ ...baseConfig, environment: "qa" }, "whatever").environment).toBe("qa");
+  });
+
+  it("maps friendly claim settings to Okta's API values in one place", () => {
+    const config = valid({
+      ...baseConfig,
+      claims: { groups: { expression: "user.getGroups({'group.type': {'OKTA_GROUP'}}).![name]" }, roles: { enabled: false }, email: { name: "mail" } },
+    });
+    expect(config.claims).toEqual([
+      { key: "groups", name: "groups", valueType: "EXPRESSION", value: "user.getGroups({'group.type': {'OKTA_GROUP'}}).![name]" },
+      { key: "email", name: "mail", valueType: "EXPRESSION", value: "user.email" },
+    ]);
+    // Nothing reads the roles attribute without the roles claim.
+    expect(config.manageRolesAttribute).toBe(false);
+  });
+});
+
+describe("required keys", () => {
+  it("reports a missing mode, naming the key and the accepted values", () => {
+    expectOneProblem({ cloudUiUrl: baseConfig.cloudUiUrl }, "mode", "missing", '"single" or "per-component"');
+  });
+
+  it("reports a missing cloudUiUrl", () => {
+    expectOneProblem({ mode: "single" }, "cloudUiUrl", "missing", "https URL");
+  });
+
+  it("reports every missing key at once, one message each", () => {
+    expect(problems({})).toHaveLength(2);
+  });
+});
+
+describe("enums", () => {
+  it.each([
+    ["mode", "singel", '"single" or "per-component"'],
+    ["accessPolicyClients", "ALL_CLIENTS", '"explicit" or "all-clients"'],
+    ["cloudUiTokenEndpointAuthMethod", "none", "client_secret_basic"],
+    ["issuerMode", "DYNAMIC", "ORG_URL"],
+  ])("rejects %s = %s", (key, value, accepted) => {
+    expectOneProblem({ ...baseConfig, [key]: value }, key, JSON.stringify(value), accepted);
+  });
+
+  it("rejects booleans that are not true or false", () => {
+    expectOneProblem({ ...baseConfig, protect: "yes" }, "protect", '"yes"', "true or false");
+  });
+});
+
+describe("URLs", () => {
+  it.each([
+    ["cloudUiUrl", "http://stacklok.example.com", "not https"],
+    ["cloudUiUrl", "stacklok.example.com", "not a URL"],
+    ["cloudUiUrl", "https://stacklok.example.com/?next=/", "query or fragment"],
+    ["cloudUiUrl", "https://user:pw@stacklok.example.com", "credentials"],
+    ["enterpriseManagerUrl", "http://manager.example.com", "not https"],
+    ["registryUrl", "ftp://registry.example.com", "not https"],
+  ])("rejects %s = %s", (key, value, why) => {
+    expectOneProblem({ ...baseConfig, [key]: value }, key, JSON.stringify(value), why, "https URL");
+  });
+
+  it.each([
+    ["http://example.com:8666/callback", "not a loopback address"],
+    ["http://localhost.evil.com:8666/callback", "not a loopback address"],
+    ["http://10.0.0.1:8666/callback", "not a loopback address"],
+    ["com.stacklok.desktop:/callback", "uses com.stacklok.desktop"],
+    ["http://localhost:8666/callback#frag", "fragment"],
+    ["http://localhost:*/callback", "not a URL"],
+  ])("rejects the CLI redirect URI %s", (uri, why) => {
+    expectOneProblem({ ...baseConfig, cliRedirectUris: [uri] }, "cliRedirectUris[0]", JSON.stringify(uri), why, "loopback");
+  });
+
+  it("accepts localhost, 127.0.0.1 and [::1] with explicit ports", () => {
+    const uris = ["http://localhost:8666/callback", "http://127.0.0.1:8666/callback", "http://[::1]:8666/callback"];
+    expect(valid({ ...baseConfig, cliRedirectUris: uris }).cliRedirectUris).toEqual(uris);
+  });
+
+  it("rejects an empty or repeated list of CLI redirect URIs", () => {
+    expectOneProblem({ ...baseConfig, cliRedirectUris: [] }, "cliRedirectUris", "at least one");
+    expectOneProblem(
+      { ...baseConfig, cliRedirectUris: ["http://localhost:1/cb", "http://localhost:1/cb"] },
+      "cliRedirectUris",
+      "twice",
+    );
+  });
+});
+
+describe("audiences", () => {
+  it("rejects audiences that collide, in either mode", () => {
+    for (const mode of ["single", "per-component"]) {
+      expectOneProblem(
+        { ...baseConfig, mode, audiences: { enterpriseManager: "stacklok", cloudUi: "stacklok" } },
+        "audiences",
+        "collide",
+      );
+    }
+  });
+
+  it("treats audiences differing only in case as colliding", () => {
+    expectOneProblem({ ...baseConfig, audiences: { cloudUi: "Enterprise-Manager" } }, "audiences", "collide");
+  });
+
+  it("rejects whitespace in an audience (the token must match it exactly)", () => {
+    expectOneProblem({ ...baseConfig, audiences: { cloudUi: " cloud-ui" } }, "audiences.cloudUi", '" cloud-ui"', "without whitespace");
+  });
+
+  it("rejects unknown audience keys, listing the accepted ones", () => {
+    expectOneProblem({ ...baseConfig, audiences: { registry: "r" } }, "audiences.registry", "unknown key", "enterpriseManager, cloudUi");
+  });
+});
+
+describe("access", () => {
+  it("rejects a config that assigns no group to the apps (every sign-in would fail)", () => {
+    expectOneProblem({ ...baseConfig, createAccessGroup: false }, "createAccessGroup", "user_not_assigned");
+  });
+
+  it("accepts existing group ids instead of a created group", () => {
+    const config = valid({ ...baseConfig, createAccessGroup: false, accessGroupIds: ["00g1a2b3c4d5e6f7g8h9"] });
+    expect(config.access.groupIds).toEqual(["00g1a2b3c4d5e6f7g8h9"]);
+  });
+
+  it("rejects group names where ids are expected", () => {
+    expectOneProblem({ ...baseConfig, accessGroupIds: ["Engineering"] }, "accessGroupIds[0]", '"Engineering"', "00g");
+  });
+});
+
+describe("claims", () => {
+  it("rejects user.groups, which reads a profile attribute Okta does not have", () => {
+    expectOneProblem({ ...baseConfig, claims: { groups: { expression: "user.groups" } } }, "claims.groups.expression", "groupsRegex");
+  });
+
+  it("rejects a claim with both a regex and an expression", () => {
+    expectOneProblem({ ...baseConfig, claims: { roles: { groupsRegex: ".*", expression: "user.roles" } } }, "claims.roles", "both");
+  });
+
+  it("rejects claim names Okta reserves and names used twice", () => {
+    expectOneProblem({ ...baseConfig, claims: { email: { name: "sub" } } }, "claims.email.name", '"sub"', "reserves");
+    expectOneProblem({ ...baseConfig, claims: { email: { name: "groups" } } }, "claims.email.name", "groups claim");
+  });
+
+  it("rejects an invalid regular expression", () => {
+    expectOneProblem({ ...baseConfig, claims: { groups: { groupsRegex: "(" } } }, "claims.groups.groupsRegex", "regular expression");
+  });
+});
+
+describe("token lifetimes", () => {
+  it("rejects access-token lifetimes outside Okta's 5 to 1440 minutes", () => {
+    expectOneProblem({ ...baseConfig, accessTokenLifetimeMinutes: 4 }, "accessTokenLifetimeMinutes", "got 4", "5 to 1440");
+    expectOneProblem({ ...baseConfig, accessTokenLifetimeMinutes: 1441 }, "accessTokenLifetimeMinutes", "5 to 1440");
+    expectOneProblem({ ...baseConfig, accessTokenLifetimeMinutes: "1h" }, "accessTokenLifetimeMinutes", '"1h"', "whole number");
+  });
+
+  it("rejects a refresh lifetime shorter than the access lifetime", () => {
+    expectOneProblem({ ...baseConfig, refreshTokenLifetimeMinutes: 30 }, "refreshTokenLifetimeMinutes", "shorter");
+  });
+
+  it("rejects a short refresh lifetime left with the default 7-day window (Okta rejects that rule at apply)", () => {
+    expectOneProblem({ ...baseConfig, refreshTokenLifetimeMinutes: 1440 }, "refreshTokenWindowMinutes", "got 10080", "between");
+  });
+
+  it("accepts an unlimited refresh lifetime with any valid window", () => {
+    expect(valid({ ...baseConfig, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 20 }).tokens.refreshTokenLifetimeMinutes).toBe(0);
+  });
+});
+
+describe("unknown keys and secrets", () => {
+  it("rejects an unknown key and lists the accepted ones", () => {
+    expectOneProblem({ ...baseConfig, cloudUIUrl: "https://x.example.com" }, "cloudUIUrl", "unknown key", "cloudUiUrl");
+  });
+
+  it("never echoes a secret value in a message", () => {
+    const result = parseStackConfig(
+      { ...baseConfig, registryUrl: "http://internal-secret-host" },
+      { stack: "dev", secretKeys: new Set(["registryUrl"]) },
+    );
+    expect(result.ok).toBe(false);
+    const text = result.ok ? "" : result.problems.join("\n");
+    expect(text).toContain("stacklok-identity:registryUrl: got [secret]");
+    expect(text).not.toContain("internal-secret-host");
+  });
+});
+
+describe("bad config creates nothing", () => {
+  it.each([
+    ["a missing required key", { mode: "single" }],
+    ["a wrong enum", { ...baseConfig, mode: "both" }],
+    ["a non-https URL", { ...baseConfig, cloudUiUrl: "http://x.example.com" }],
+    ["a non-loopback CLI redirect URI", { ...baseConfig, cliRedirectUris: ["https://cli.example.com/cb"] }],
+    ["colliding audiences", { ...baseConfig, audiences: { enterpriseManager: "x", cloudUi: "x" } }],
+  ])("%s fails the program with the key named and registers no resource", async (_, config) => {
+    const result = await runProgram({ config });
+    expect(result.error?.name).toBe("ConfigError");
+    expect(result.error?.message).toMatch(/nothing was created:\n {2}- stacklok-identity:\w+/);
+    expect(oktaResources(result)).toEqual([]);
+    expect(result.resources.filter((r) => r.type.startsWith("stacklok:"))).toEqual([]);
+    expect(result.invocations).toEqual([]);
+  });
+
+  it("masks secret config values in the program's error too", async () => {
+    const result = await runProgram({
+      config: { ...baseConfig, registryUrl: "http://hunter2.internal" },
+      secretKeys: ["registryUrl"],
+    });
+    expect(result.error?.message).toContain("stacklok-identity:registryUrl: got [secret]");
+    expect(result.error?.message).not.toContain("hunter2");
+  });
+});

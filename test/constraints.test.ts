@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { OktaType } from "../components/facts";
+import { oktaConstraintViolations } from "./support/oktaConstraints";
+import { baseConfig, findResource, oktaResources, runProgram } from "./support/program";
+
+const configs: [string, Record<string, unknown>][] = [
+  ["single on default", { ...baseConfig }],
+  ["single on a custom server", { ...baseConfig, authorizationServer: "stacklok" }],
+  ["per-component", { ...baseConfig, mode: "per-component" }],
+  ["shortest lifetimes", { ...baseConfig, accessTokenLifetimeMinutes: 5, refreshTokenLifetimeMinutes: 10, refreshTokenWindowMinutes: 10 }],
+  ["longest access token, unlimited refresh", { ...baseConfig, accessTokenLifetimeMinutes: 1440, refreshTokenLifetimeMinutes: 0 }],
+  ["existing groups and client_secret_post", {
+    ...baseConfig,
+    mode: "per-component",
+    createAccessGroup: false,
+    accessGroupIds: ["00gaaaaaaaaaaaaaaaaa", "00gbbbbbbbbbbbbbbbbb"],
+    cloudUiTokenEndpointAuthMethod: "client_secret_post",
+  }],
+  ["expression groups claim, no roles", {
+    ...baseConfig,
+    claims: { groups: { expression: "user.getGroups({'group.type': {'OKTA_GROUP'}}).![name]" }, roles: { enabled: false } },
+  }],
+];
+
+describe.each(configs)("%s", (_, config) => {
+  it("registers only inputs the real provider and Okta accept", async () => {
+    const run = await runProgram({ config });
+    expect(run.error).toBeUndefined();
+    expect(oktaResources(run).length).toBeGreaterThan(10);
+    expect(oktaConstraintViolations(run.resources)).toEqual([]);
+  });
+});
+
+describe("the roles attribute", () => {
+  it("is an array of strings, replaced delete-first and kept on destroy", async () => {
+    const run = await runProgram({ config: { ...baseConfig } });
+    const attribute = findResource(run, OktaType.userSchemaProperty, "roles-attribute");
+    expect(attribute.inputs).toMatchObject({ index: "roles", type: "array", arrayType: "string", permissions: "READ_ONLY" });
+    expect(attribute.options).toMatchObject({ deleteBeforeReplace: true, retainOnDelete: true });
+  });
+
+  it("is not managed when config opts out, yet the roles claim stays", async () => {
+    const run = await runProgram({ config: { ...baseConfig, manageRolesAttribute: false } });
+    expect(run.resources.filter((r) => r.type === OktaType.userSchemaProperty)).toEqual([]);
+    expect(findResource(run, OktaType.serverClaim, "default-claim-roles").options.dependsOn).toEqual([]);
+  });
+});
+
+describe("the constraint check itself", () => {
+  it("flags each broken rule", async () => {
+    const run = await runProgram({ config: { ...baseConfig } });
+    const broken = run.resources.map((r) => {
+      switch (r.type) {
+        case OktaType.serverPolicy:
+          return { ...r, inputs: { ...r.inputs, description: "" } };
+        case OktaType.serverPolicyRule:
+          return { ...r, inputs: { ...r.inputs, accessTokenLifetimeMinutes: 2, refreshTokenLifetimeMinutes: 1440 } };
+        case OktaType.userSchemaProperty:
+          return { ...r, options: { ...r.options, deleteBeforeReplace: false } };
+        case OktaType.appGroupAssignments:
+          return { ...r, inputs: { ...r.inputs, groups: [{ id: "00g", profile: "" }] } };
+        case OktaType.serverScope:
+          return { ...r, inputs: { ...r.inputs, name: undefined } };
+        default:
+          return r;
+      }
+    });
+    const violations = oktaConstraintViolations(broken).join("\n");
+    for (const expected of [
+      "description must be 1 to 255",
+      "access-token lifetime 2 outside",
+      "refresh window 10080 not between",
+      "set deleteBeforeReplace",
+      "profile is not a JSON object",
+      "name is not set",
+    ]) {
+      expect(violations).toContain(expected);
+    }
+  });
+});
