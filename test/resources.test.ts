@@ -72,6 +72,18 @@ describe("the exact set of resources", () => {
   });
 });
 
+describe("URNs", () => {
+  it("follow the component tree, as the README's import instructions give them", () => {
+    expect(findResource(single, T.serverClaim, "default-claim-groups").urn).toBe(
+      "urn:pulumi:dev::stacklok-identity::stacklok:identity:PlatformIdentity$stacklok:identity:AuthorizationServer$" +
+        "okta:auth/serverClaim:ServerClaim::default-claim-groups",
+    );
+    expect(findResource(single, T.oauthApp, "cli-desktop").urn).toBe(
+      "urn:pulumi:dev::stacklok-identity::stacklok:identity:PlatformIdentity$stacklok:identity:OAuthApp$okta:app/oAuth:OAuth::cli-desktop",
+    );
+  });
+});
+
 describe("names are explicit (Pulumi would otherwise autoname them <logical>-<hex>)", () => {
   const named = [T.authServer, T.authServerDefault, T.serverScope, T.serverClaim, T.serverPolicy, T.serverPolicyRule, T.group];
   it.each(["single", "singleCustom", "perComponent"])("every named resource in %s sets name", (which) => {

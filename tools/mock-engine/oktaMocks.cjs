@@ -216,6 +216,25 @@ function decodeEngineValue(value, path, secretPaths) {
  */
 
 /**
+ * A resource's URN as the Pulumi engine forms it: the types of its ancestors
+ * below the root stack, then its own, joined by `$`. (The mock monitor only
+ * keeps the immediate parent's type, which would hide a change further up.)
+ * @param {Map<pulumi.Resource, { type: string, name: string, opts: pulumi.ResourceOptions }>} byResource
+ * @param {{ type: string, name: string, opts: pulumi.ResourceOptions }} entry
+ */
+function engineUrn(byResource, entry) {
+  const stack = pulumi.getStack();
+  const project = pulumi.getProject();
+  const chain = [entry.type];
+  let parent = entry.opts.parent ? byResource.get(entry.opts.parent) : undefined;
+  while (parent && parent.type !== "pulumi:pulumi:Stack") {
+    chain.unshift(parent.type);
+    parent = parent.opts.parent ? byResource.get(parent.opts.parent) : undefined;
+  }
+  return `urn:pulumi:${stack}::${project}::${chain.join("$")}::${entry.name}`;
+}
+
+/**
  * Assembles what a run registered: every resource with its URN, inputs,
  * placeholder outputs and options, and the stack outputs as the engine got
  * them (with the paths that arrived as secrets).
@@ -228,28 +247,23 @@ async function collectReport(okta, recorder) {
   /** @type {Map<string, { urn: string, state: any }>} */
   const registered = monitor && typeof monitor.getRegisteredResources === "function" ? monitor.getRegisteredResources() : new Map();
 
-  /** @type {Map<string, { resource: pulumi.Resource, opts: pulumi.ResourceOptions }>} */
-  const optionsByKey = new Map(recorder.entries.map((e) => [`${e.type}::${e.name}`, e]));
-  /** @param {pulumi.Resource | undefined} r */
-  const urnOf = async (r) => (r ? await resolve(r.urn) : undefined);
+  const byResource = new Map(recorder.entries.map((e) => [e.resource, e]));
+  const byKey = new Map(recorder.entries.map((e) => [`${e.type}::${e.name}`, e]));
+  /** @param {unknown} resource */
+  const urnOf = (resource) => {
+    const entry = byResource.get(/** @type {pulumi.Resource} */ (resource));
+    return entry ? engineUrn(byResource, entry) : undefined;
+  };
 
   /** @type {RecordedResource[]} */
-  const resources = [];
-  for (const reg of okta.registrations) {
-    const urn = [...registered.keys()].find((u) => u.endsWith(`::${reg.name}`) && u.split("::")[2]?.split("$").pop() === reg.type);
-    const entry = optionsByKey.get(`${reg.type}::${reg.name}`);
+  const resources = okta.registrations.map((reg) => {
+    const entry = byKey.get(`${reg.type}::${reg.name}`);
     /** @type {pulumi.CustomResourceOptions} */
     const opts = entry?.opts ?? {};
     const dependsOn = opts.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
-    /** @type {string[]} */
-    const dependsOnUrns = [];
-    for (const dep of dependsOn) {
-      const resolved = await urnOf(/** @type {pulumi.Resource} */ (dep));
-      if (resolved) dependsOnUrns.push(resolved);
-    }
-    const parent = await urnOf(opts.parent);
-    resources.push({
-      urn: urn ?? "",
+    const parent = urnOf(opts.parent);
+    return {
+      urn: entry ? engineUrn(byResource, entry) : "",
       type: reg.type,
       name: reg.name,
       custom: reg.custom,
@@ -262,10 +276,10 @@ async function collectReport(okta, recorder) {
         ...(opts.deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace: opts.deleteBeforeReplace }),
         ...(opts.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
         ...(opts.replaceOnChanges === undefined ? {} : { replaceOnChanges: opts.replaceOnChanges }),
-        dependsOn: dependsOnUrns,
+        dependsOn: dependsOn.map(urnOf).filter((urn) => urn !== undefined),
       },
-    });
-  }
+    };
+  });
 
   /** @type {string[]} */
   const secretOutputPaths = [];
