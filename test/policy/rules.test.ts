@@ -165,6 +165,17 @@ describe("appHasNoImplicitResponseType", () => {
     ]);
     expect(violations[0]?.message).toContain('accepted: ["code"]');
   });
+
+  it("fails id_token on native and browser apps too (only service apps are exempt)", () => {
+    for (const appType of ["native", "browser"]) {
+      const violations = run(appHasNoImplicitResponseType, OktaType.oauthApp, {
+        type: appType,
+        responseTypes: ["id_token"],
+      });
+      expect(violations, appType).toHaveLength(1);
+      expect(violations[0]?.message).toContain('responseTypes contains "id_token"');
+    }
+  });
 });
 
 describe("ruleHasNoImplicitOrPasswordGrant", () => {
@@ -495,6 +506,13 @@ describe("defaultServerIsAdoptedSafely", () => {
     expect(violations.map((v) => v.property)).toEqual(["name", "credentialsRotationMode"]);
     expect(violations[0]?.message).toContain('name is "default-server-1a2b3c4"; accepted: "default"');
     expect(violations[1]?.message).toContain('credentialsRotationMode is "MANUAL"; accepted: "AUTO"');
+  });
+
+  it("fails credentialsRotationMode left unset: the provider sends MANUAL for AuthServerDefault", () => {
+    const violations = run(defaultServerIsAdoptedSafely, OktaType.authServerDefault, { name: "default" });
+    expect(violations).toHaveLength(1);
+    expect(violations[0]?.message).toContain('credentialsRotationMode is unset; accepted: "AUTO"');
+    expect(violations[0]?.message).toContain('the provider sends "MANUAL" when this is unset');
   });
 });
 
