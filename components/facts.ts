@@ -47,19 +47,23 @@ export const Okta = {
     password: "password",
     clientCredentials: "client_credentials",
   },
-  responseType: { code: "code" },
+  /** `token` and `id_token` are the implicit flow's response types. */
+  responseType: { code: "code", token: "token", idToken: "id_token" },
   tokenEndpointAuthMethod: {
     none: "none",
     clientSecretBasic: "client_secret_basic",
     clientSecretPost: "client_secret_post",
   },
-  appType: { native: "native", web: "web" },
+  appType: { native: "native", web: "web", browser: "browser", service: "service" },
+  /** `SUBDOMAIN` lets one `*` match a subdomain (https only); `DISABLED` is the provider default. */
+  wildcardRedirect: { disabled: "DISABLED", subdomain: "SUBDOMAIN" },
   /** `claimType`: RESOURCE puts the claim in the access token, IDENTITY in the ID token. */
   claimType: { accessToken: "RESOURCE", idToken: "IDENTITY" },
   claimValueType: { expression: "EXPRESSION", groups: "GROUPS" },
   groupFilterType: { regex: "REGEX" },
   issuerMode: { orgUrl: "ORG_URL", customUrl: "CUSTOM_URL" },
-  credentialsRotationMode: { auto: "AUTO" },
+  /** `AuthServerDefault` defaults to MANUAL in the provider; `auth.Server` to AUTO. */
+  credentialsRotationMode: { auto: "AUTO", manual: "MANUAL" },
   /** Rule `groupWhitelists` value meaning "any user assigned to the app". */
   everyone: "EVERYONE",
   /** Policy `clientWhitelists` value meaning every OAuth client in the org. */
@@ -67,9 +71,11 @@ export const Okta = {
   /** Okta returns at most this many groups in a GROUPS claim; above it the token request fails. */
   maxGroupsInClaim: 100,
   /** Access-token lifetime bounds enforced by the API, in minutes. */
-  accessTokenLifetimeMinutes: { min: 5, max: 1440 },
+  accessTokenLifetimeMinutes: { min: 5, max: 1440, default: 60 },
   /** Refresh-token window bounds (API: minimum 10, maximum five years). */
   refreshTokenWindowMinutes: { min: 10, max: 2_628_000, default: 10_080 },
+  /** The provider sends 0 (unlimited) when `refreshTokenLifetimeMinutes` is unset. */
+  refreshTokenLifetimeMinutes: { unlimited: 0 },
 } as const;
 
 /** Pulumi type tokens of the `@pulumi/okta` resources this project uses. */
@@ -89,3 +95,79 @@ export const OktaType = {
 /** Okta's discovery and key-set paths under an authorization server's issuer. */
 export const OIDC_DISCOVERY_PATH = "/.well-known/openid-configuration";
 export const OKTA_JWKS_PATH = "/v1/keys";
+
+/**
+ * The platform's access-token claims (DESIGN section 3, step 3). Their names
+ * are configurable in the program; these are the defaults, and the policy
+ * pack checks claims with these names unless its config names others.
+ */
+export const PLATFORM_CLAIM_NAMES = ["groups", "roles", "email"] as const;
+
+/**
+ * Every value the Okta API accepts for the enum-valued inputs the project
+ * sets or checks. The API matches them exactly (snake_case or UPPER_CASE);
+ * the policy pack uses these lists to catch the camelCased renderings that
+ * the `@pulumi/okta` doc comments show (`authorizationCode`, `idToken`,
+ * `client*secret*basic`). Sources: okta-provider-constraints.md (OAUTH-02,
+ * OAUTH-10, OAUTH-12, OAUTH-17, OAUTH-21, OAUTH-39, AS-03, AS-04, SC-03,
+ * SC-04, CL-02..CL-04, PR-02, PO-04).
+ */
+export const OktaEnum = {
+  appType: ["web", "native", "browser", "service"],
+  grantType: [
+    "authorization_code",
+    "refresh_token",
+    "implicit",
+    "password",
+    "client_credentials",
+    "interaction_code",
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "urn:ietf:params:oauth:grant-type:token-exchange",
+    "urn:ietf:params:oauth:grant-type:saml2-bearer",
+    "urn:ietf:params:oauth:grant-type:jwt-bearer",
+  ],
+  responseType: ["code", "token", "id_token"],
+  tokenEndpointAuthMethod: ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
+  wildcardRedirect: ["DISABLED", "SUBDOMAIN"],
+  issuerMode: ["ORG_URL", "CUSTOM_URL", "DYNAMIC"],
+  consentMethod: ["REQUIRED", "TRUSTED"],
+  loginMode: ["DISABLED", "SPEC", "OKTA"],
+  refreshTokenRotation: ["ROTATE", "STATIC"],
+  status: ["ACTIVE", "INACTIVE"],
+  credentialsRotationMode: ["AUTO", "MANUAL"],
+  scopeConsent: ["IMPLICIT", "REQUIRED", "FLEXIBLE"],
+  scopeMetadataPublish: ["ALL_CLIENTS", "NO_CLIENTS"],
+  claimType: ["RESOURCE", "IDENTITY"],
+  claimValueType: ["EXPRESSION", "GROUPS", "SYSTEM"],
+  groupFilterType: ["STARTS_WITH", "EQUALS", "CONTAINS", "REGEX"],
+  policyRuleType: ["RESOURCE_ACCESS"],
+  /** The special `clientWhitelists` entry; everything else there is a client ID. */
+  clientWhitelist: ["ALL_CLIENTS"],
+  /** The special rule `groupWhitelists` entry; everything else there is a group ID. */
+  groupWhitelist: ["EVERYONE"],
+} as const;
+
+/**
+ * What the provider sends as `grantTypes` when an `okta.app.OAuth` omits it
+ * (okta-provider-constraints.md OAUTH-11): the type's required grant, or,
+ * for `browser` apps, which have none, every grant a browser app may hold,
+ * `implicit` included.
+ */
+export const PROVIDER_DEFAULT_GRANT_TYPES: Readonly<Record<string, readonly string[]>> = {
+  web: ["authorization_code"],
+  native: ["authorization_code"],
+  service: ["client_credentials"],
+  browser: [
+    "implicit",
+    "authorization_code",
+    "refresh_token",
+    "urn:ietf:params:oauth:grant-type:saml2-bearer",
+    "urn:ietf:params:oauth:grant-type:token-exchange",
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "interaction_code",
+    "urn:okta:params:oauth:grant-type:oob",
+    "urn:okta:params:oauth:grant-type:otp",
+    "http://auth0.com/oauth/grant-type/mfa-oob",
+    "http://auth0.com/oauth/grant-type/mfa-otp",
+  ],
+};

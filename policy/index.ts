@@ -1,0 +1,18 @@
+/**
+ * Entry point of the `stacklok-okta-guardrails` policy pack, loaded by
+ * `pulumi preview --policy-pack ./policy` (see docs/guardrails.md).
+ *
+ * Constructing the PolicyPack starts the analyzer's gRPC server, so this
+ * file does nothing else; the policies live in `policies.ts` and their logic
+ * in `rules.ts`, where tests reach them without a server.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { POLICY_PACK_NAME, policies } from "./policies";
+
+new PolicyPack(POLICY_PACK_NAME, {
+  description:
+    "Guardrails for the Okta resources behind Stacklok Enterprise: public clients with PKCE, no implicit or " +
+    "password grants, safe redirect URIs, explicit clients and scopes, access-token platform claims, and the " +
+    "@pulumi/okta traps (autonaming, MANUAL key rotation, camelCased enum values).",
+  policies,
+});

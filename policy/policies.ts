@@ -1,0 +1,188 @@
+/**
+ * The policy pack's policies: each guardrail's name, enforcement level and
+ * checks, wired into `@pulumi/policy` ResourceValidationPolicy objects.
+ *
+ * This module is separate from `index.ts` because `new PolicyPack(...)`
+ * starts the analyzer's gRPC server as soon as it is constructed; tests
+ * import the policies from here and drive them without a server or engine.
+ */
+import type {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  ResourceValidation,
+  ResourceValidationPolicy,
+} from "@pulumi/policy";
+import { PLATFORM_CLAIM_NAMES } from "../components/facts";
+import {
+  appHasNoImplicitOrPasswordGrant,
+  appHasNoImplicitResponseType,
+  appRedirectUrisAreSafe,
+  type Check,
+  type CheckContext,
+  claimValueIsValid,
+  defaultServerIsAdoptedSafely,
+  enumValuesAreApiValues,
+  nameIsExplicit,
+  platformClaimIsAccessTokenClaim,
+  policyClientListIsValid,
+  policyDescriptionIsValid,
+  policyNamesExplicitClients,
+  publicClientUsesPkce,
+  requiredScopeIsNotDefault,
+  ruleHasNoImplicitOrPasswordGrant,
+  ruleListsExplicitScopes,
+  ruleTokenLifetimesAreValid,
+  scopeIsNotBothDefaultAndOptional,
+  webAppIsConfidential,
+} from "./rules";
+
+export const POLICY_PACK_NAME = "stacklok-okta-guardrails";
+
+/** The policy config of `okta-platform-claims-in-access-token` (`--policy-pack-config`). */
+export interface PlatformClaimsConfig {
+  platformClaimNames?: string[];
+}
+
+interface Guardrail {
+  name: string;
+  description: string;
+  /** mandatory: unsafe or rejected by Okta; advisory: valid but worth a second look. */
+  enforcementLevel: Extract<EnforcementLevel, "mandatory" | "advisory">;
+  checks: readonly Check[];
+  configSchema?: PolicyConfigSchema;
+}
+
+const guardrails: readonly Guardrail[] = [
+  {
+    name: "okta-public-client-pkce",
+    description: "Native and browser OAuth apps are public clients: tokenEndpointAuthMethod \"none\" and pkceRequired true.",
+    enforcementLevel: "mandatory",
+    checks: [publicClientUsesPkce],
+  },
+  {
+    name: "okta-web-app-confidential",
+    description: "Web OAuth apps authenticate with a client secret (Okta rejects \"none\" for web apps).",
+    enforcementLevel: "mandatory",
+    checks: [webAppIsConfidential],
+  },
+  {
+    name: "okta-no-implicit-or-password",
+    description: "No OAuth app or access-policy rule allows the implicit or password grant, or implicit response types.",
+    enforcementLevel: "mandatory",
+    checks: [appHasNoImplicitOrPasswordGrant, appHasNoImplicitResponseType, ruleHasNoImplicitOrPasswordGrant],
+  },
+  {
+    name: "okta-redirect-uris",
+    description:
+      "Redirect URIs are absolute, without fragment or wildcard; https, except loopback http or a reverse-domain scheme for native apps.",
+    enforcementLevel: "mandatory",
+    checks: [appRedirectUrisAreSafe],
+  },
+  {
+    name: "okta-access-rule-explicit-scopes",
+    description: "Access-policy rules list their scopes explicitly (never \"*\", never empty).",
+    enforcementLevel: "mandatory",
+    checks: [ruleListsExplicitScopes],
+  },
+  {
+    name: "okta-access-rule-token-lifetimes",
+    description: "Access-policy rule token lifetimes are within what Okta accepts (checked by the provider only at apply).",
+    enforcementLevel: "mandatory",
+    checks: [ruleTokenLifetimesAreValid],
+  },
+  {
+    name: "okta-access-policy-client-list",
+    description: "Access policies name at least one client and never mix ALL_CLIENTS with client IDs.",
+    enforcementLevel: "mandatory",
+    checks: [policyClientListIsValid],
+  },
+  {
+    name: "okta-access-policy-explicit-clients",
+    description: "Access policies name the Stacklok clients rather than ALL_CLIENTS.",
+    enforcementLevel: "advisory",
+    checks: [policyNamesExplicitClients],
+  },
+  {
+    name: "okta-access-policy-description",
+    description: "Access policies have a 1-255 character description and a name of at most 100 characters.",
+    enforcementLevel: "mandatory",
+    checks: [policyDescriptionIsValid],
+  },
+  {
+    name: "okta-required-scope-not-default",
+    description: "The toolhive:config:read scope is not a default scope.",
+    enforcementLevel: "mandatory",
+    checks: [requiredScopeIsNotDefault],
+  },
+  {
+    name: "okta-scope-default-or-optional",
+    description: "No scope is both default and optional.",
+    enforcementLevel: "mandatory",
+    checks: [scopeIsNotBothDefaultAndOptional],
+  },
+  {
+    name: "okta-platform-claims-in-access-token",
+    description: "The platform claims (groups, roles, email by default) are access-token (RESOURCE) claims.",
+    enforcementLevel: "mandatory",
+    checks: [platformClaimIsAccessTokenClaim],
+    configSchema: {
+      properties: {
+        platformClaimNames: {
+          type: "array",
+          items: { type: "string" },
+          default: [...PLATFORM_CLAIM_NAMES],
+          description: "Claim names the Stacklok components read from the access token.",
+        },
+      },
+    },
+  },
+  {
+    name: "okta-claim-value",
+    description: "Claim values are valid: GROUPS claims have a group filter, EXPRESSION claims none, and no user.groups.",
+    enforcementLevel: "mandatory",
+    checks: [claimValueIsValid],
+  },
+  {
+    name: "okta-default-server-adoption",
+    description: "AuthServerDefault adopts the server named \"default\" with automatic key rotation.",
+    enforcementLevel: "mandatory",
+    checks: [defaultServerIsAdoptedSafely],
+  },
+  {
+    name: "okta-explicit-names",
+    description: "Scopes, claims, policies, rules, servers and groups set name explicitly (no Pulumi autoname).",
+    enforcementLevel: "mandatory",
+    checks: [nameIsExplicit],
+  },
+  {
+    name: "okta-api-enum-values",
+    description: "Enum-valued inputs use Okta's API spelling, not the camelCased rendering from the SDK docs.",
+    enforcementLevel: "mandatory",
+    checks: [enumValuesAreApiValues],
+  },
+];
+
+/**
+ * One validation function per check, so that an input that is unknown during
+ * preview (a client ID of an app not yet created) skips only the checks that
+ * read it: `@pulumi/policy` reports such a validation as "can't run during
+ * preview" (advisory) and runs it for real during `pulumi up`.
+ */
+function toValidation(check: Check): ResourceValidation {
+  return (args, reportViolation) => {
+    const config = args.getConfig<PlatformClaimsConfig>();
+    const context: CheckContext = {
+      logicalName: args.name,
+      platformClaimNames: config.platformClaimNames ?? PLATFORM_CLAIM_NAMES,
+    };
+    for (const violation of check(args.type, args.props, context)) reportViolation(violation.message);
+  };
+}
+
+export const policies: ResourceValidationPolicy[] = guardrails.map((guardrail) => ({
+  name: guardrail.name,
+  description: guardrail.description,
+  enforcementLevel: guardrail.enforcementLevel,
+  ...(guardrail.configSchema === undefined ? {} : { configSchema: guardrail.configSchema }),
+  validateResource: guardrail.checks.map(toValidation),
+}));

@@ -1,0 +1,198 @@
+/**
+ * The policy pack as the Pulumi CLI runs it, with the test standing in for
+ * the engine.
+ *
+ * `pulumi preview --policy-pack ./policy` makes the Node.js language host
+ * (or, before CLI 3.221, the `pulumi-analyzer-policy` shim) resolve
+ * `@pulumi/pulumi/cmd/run-policy-pack` with `require.resolve` from the pack's
+ * directory and run it there with node; it registers ts-node with the pack's
+ * tsconfig.json, type-checks and loads index.ts, whose PolicyPack serves the
+ * Analyzer gRPC service on 127.0.0.1 and prints its port. This test does the
+ * same from a clean `npm ci` at the root: it proves the pack resolves its
+ * dependencies from the root node_modules, compiles under ts-node, and that
+ * the engine's Analyze calls return the violations with their levels.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import {
+  AnalyzeRequest,
+  type AnalyzeResponse,
+  type AnalyzerInfo,
+  AnalyzerResourceOptions,
+  EnforcementLevel,
+} from "@pulumi/pulumi/proto/analyzer_pb";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OktaType, REQUIRED_SCOPE } from "../../components/facts";
+
+const policyDir = path.resolve(__dirname, "../../policy");
+
+let pack: ChildProcess | undefined;
+let client: AnalyzerClient;
+let stderr = "";
+
+/** Starts the pack as the language host does and resolves with the port it prints. */
+function startPack(): Promise<number> {
+  const runPolicyPack = execFileSync(
+    process.execPath,
+    ["-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))"],
+    { cwd: policyDir, encoding: "utf8" },
+  ).trim();
+  // The first argument is the engine's address; the pack only uses it for
+  // logging, and these tests never make it log.
+  const child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:1", policyDir], {
+    cwd: policyDir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  pack = child;
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = /^(\d+)\s*$/m.exec(stdout);
+      if (line?.[1] !== undefined) resolve(Number(line[1]));
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("exit", (code) => reject(new Error(`policy pack exited with ${code}:\n${stderr}${stdout}`)));
+  });
+}
+
+function call<T>(invoke: (callback: (error: grpc.ServiceError | null, response: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) =>
+    invoke((error, response) => (error === null ? resolve(response) : reject(error))),
+  );
+}
+
+function analyze(type: string, name: string, props: Record<string, unknown>): Promise<AnalyzeResponse> {
+  const request = new AnalyzeRequest()
+    .setType(type)
+    .setName(name)
+    .setUrn(`urn:pulumi:dev::stacklok-identity::${type}::${name}`)
+    // The engine always sends resource options; @pulumi/policy refuses a request without them.
+    .setOptions(new AnalyzerResourceOptions())
+    .setProperties(Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]));
+  return call<AnalyzeResponse>((callback) => client.analyze(request, callback));
+}
+
+function diagnostics(response: AnalyzeResponse) {
+  return response.getDiagnosticsList().map((d) => ({
+    policy: d.getPolicyname(),
+    level: d.getEnforcementlevel(),
+    message: d.getMessage(),
+  }));
+}
+
+// Starting the pack includes ts-node type-checking it: allow more than the default hook timeout.
+beforeAll(async () => {
+  const port = await startPack();
+  client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+}, 60_000);
+
+afterAll(() => {
+  client?.close();
+  pack?.kill();
+});
+
+describe("the policy pack under the Pulumi runtime", () => {
+  it("loads through run-policy-pack and describes its policies with their levels", async () => {
+    const info = await call<AnalyzerInfo>((callback) => client.getAnalyzerInfo(new Empty(), callback));
+    expect(info.getName()).toBe("stacklok-okta-guardrails");
+    expect(info.getVersion()).toBe("0.1.0");
+    const levels = Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()]));
+    expect(levels["okta-public-client-pkce"]).toBe(EnforcementLevel.MANDATORY);
+    expect(levels["okta-access-policy-explicit-clients"]).toBe(EnforcementLevel.ADVISORY);
+    expect(Object.keys(levels)).toHaveLength(16);
+  });
+
+  it("passes the native app the program creates", async () => {
+    const response = await analyze(OktaType.oauthApp, "stacklok-cli", {
+      label: "Stacklok CLI",
+      type: "native",
+      tokenEndpointAuthMethod: "none",
+      pkceRequired: true,
+      grantTypes: ["authorization_code", "refresh_token"],
+      responseTypes: ["code"],
+      redirectUris: ["http://localhost:8666/callback"],
+      wildcardRedirect: "DISABLED",
+    });
+    expect(diagnostics(response)).toEqual([]);
+  });
+
+  it("reports a native app left on the provider's defaults as mandatory violations", async () => {
+    // What the analyzer sees when the program omits tokenEndpointAuthMethod:
+    // the provider's Check has filled in its default.
+    const response = await analyze(OktaType.oauthApp, "stacklok-cli", {
+      label: "Stacklok CLI",
+      type: "native",
+      tokenEndpointAuthMethod: "client_secret_basic",
+      redirectUris: ["http://localhost:8666/callback"],
+    });
+    const found = diagnostics(response);
+    expect(found.map((d) => d.policy)).toEqual(["okta-public-client-pkce", "okta-public-client-pkce"]);
+    expect(found.every((d) => d.level === EnforcementLevel.MANDATORY)).toBe(true);
+    expect(found[0]?.message).toContain('tokenEndpointAuthMethod is "client_secret_basic" on a native app');
+  });
+
+  it("reports an autonamed scope with the resource's logical name from the engine", async () => {
+    const response = await analyze(OktaType.serverScope, "toolhive-config-read", {
+      authServerId: "default",
+      name: "toolhive-config-read-4f3e2d1",
+    });
+    expect(diagnostics(response)).toEqual([
+      expect.objectContaining({
+        policy: "okta-explicit-names",
+        level: EnforcementLevel.MANDATORY,
+        message: expect.stringContaining('name is "toolhive-config-read-4f3e2d1", which Pulumi auto-generated') as unknown,
+      }),
+    ]);
+  });
+
+  it("reports ALL_CLIENTS as advisory only", async () => {
+    const response = await analyze(OktaType.serverPolicy, "access-policy", {
+      name: "stacklok",
+      description: "Stacklok clients",
+      priority: 1,
+      clientWhitelists: ["ALL_CLIENTS"],
+    });
+    expect(diagnostics(response).map((d) => [d.policy, d.level])).toEqual([
+      ["okta-access-policy-explicit-clients", EnforcementLevel.ADVISORY],
+    ]);
+  });
+
+  it("turns an unknown client ID into an advisory 'can't run during preview' and still runs the other checks", async () => {
+    const response = await analyze(OktaType.serverPolicy, "access-policy", {
+      name: "stacklok",
+      description: "",
+      priority: 1,
+      clientWhitelists: [unknownValue],
+    });
+    const found = diagnostics(response);
+    expect(found).toContainEqual(
+      expect.objectContaining({ policy: "okta-access-policy-description", level: EnforcementLevel.MANDATORY }),
+    );
+    const skipped = found.filter((d) => d.message.includes("can't be known during preview"));
+    expect(skipped.map((d) => d.policy).sort()).toEqual([
+      "okta-access-policy-client-list",
+      "okta-access-policy-explicit-clients",
+      "okta-api-enum-values",
+    ]);
+    expect(skipped.every((d) => d.level === EnforcementLevel.ADVISORY)).toBe(true);
+  });
+
+  it("passes the required scope as the program creates it", async () => {
+    const response = await analyze(OktaType.serverScope, "toolhive-config-read", {
+      authServerId: "default",
+      name: REQUIRED_SCOPE,
+      default: false,
+      consent: "IMPLICIT",
+      metadataPublish: "ALL_CLIENTS",
+    });
+    expect(diagnostics(response)).toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Shows that the policy pack's tests can fail: breaks each guardrail in turn
+ * (one source edit per invariant), runs the policy tests, and reports whether
+ * they caught it. Every mutant must be KILLED; a SURVIVED line names an
+ * invariant no test protects.
+ *
+ *   npx tsx tools/policy-mutants.ts            # every mutant
+ *   npx tsx tools/policy-mutants.ts lifetime   # mutants whose name contains "lifetime"
+ *
+ * Not part of `npm test` (it runs vitest once per mutant). Sources are
+ * restored after each run, also on failure.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+
+const root = path.resolve(__dirname, "..");
+const RULES = "policy/rules.ts";
+const POLICIES = "policy/policies.ts";
+
+interface Mutant {
+  /** The invariant this edit breaks. */
+  name: string;
+  file: string;
+  from: string;
+  to: string;
+}
+
+const mutants: Mutant[] = [
+  { name: "public client: auth method not checked", file: RULES, from: "if (method !== Okta.tokenEndpointAuthMethod.none) {", to: "if (false) {" },
+  { name: "public client: unset pkceRequired accepted", file: RULES, from: "if (props.pkceRequired !== true) {", to: "if (props.pkceRequired === false) {" },
+  { name: "web app: none accepted", file: RULES, from: "  if (props.tokenEndpointAuthMethod !== Okta.tokenEndpointAuthMethod.none) return [];\n  return [\n", to: "  return [];\n  return [\n" },
+  { name: "grants: password allowed", file: RULES, from: "[Okta.grantType.implicit, Okta.grantType.password];", to: "[Okta.grantType.implicit];" },
+  { name: "grants: browser provider default ignored", file: RULES, from: "  if (defaulted.length === 0) return [];", to: "  return [];" },
+  { name: "grants: rule grants not checked", file: RULES, from: '  return forbiddenGrantViolations("grantTypeWhitelists", asStrings(props.grantTypeWhitelists) ?? []);', to: "  return [];" },
+  { name: "response types: token allowed", file: RULES, from: "[Okta.responseType.token, Okta.responseType.idToken];", to: "[Okta.responseType.idToken];" },
+  { name: "response types: only web apps checked", file: RULES, from: "props.type === Okta.appType.service) return [];", to: "props.type !== Okta.appType.web) return [];" },
+  { name: "redirect: loopback by prefix (localhost.evil.com)", file: RULES, from: "    if (LOOPBACK_HOSTS.includes(url.hostname)) return undefined;", to: "    if (LOOPBACK_HOSTS.some((host) => url.hostname.startsWith(host))) return undefined;" },
+  { name: "redirect: isLoopbackUri by prefix", file: RULES, from: "&& LOOPBACK_HOSTS.includes(url.hostname);", to: "&& LOOPBACK_HOSTS.some((host) => url.hostname.startsWith(host));" },
+  { name: "redirect: native http to any host", file: RULES, from: "    if (LOOPBACK_HOSTS.includes(url.hostname)) return undefined;", to: "    return undefined;" },
+  { name: "redirect: web app http accepted", file: RULES, from: "  if (appType !== Okta.appType.native) {", to: "  if (false) {" },
+  { name: "redirect: wildcard accepted", file: RULES, from: '  if (uri.includes("*")) {', to: "  if (false) {" },
+  { name: "redirect: empty fragment accepted", file: RULES, from: '  if (uri.includes("#")) {', to: '  if (new URL(uri).hash !== "") {' },
+  { name: "redirect: relative URI accepted", file: RULES, from: '    return "is not an absolute URI: Okta requires absolute redirect URIs (scheme, host, path)";', to: "    return undefined;" },
+  { name: "redirect: scheme without a dot accepted", file: RULES, from: "return /^[a-z][a-z0-9+-]*(\\.[a-z0-9+-]+)+$/i.test(scheme);", to: "return /^[a-z][a-z0-9+.-]*$/i.test(scheme);" },
+  { name: "redirect: SUBDOMAIN accepted", file: RULES, from: "  if (props.wildcardRedirect === Okta.wildcardRedirect.subdomain) {", to: "  if (false) {" },
+  { name: "redirect: post-logout URIs not checked", file: RULES, from: '["redirectUris", "postLogoutRedirectUris"] as const;', to: '["redirectUris"] as const;' },
+  { name: "rule scopes: * accepted", file: RULES, from: '  if (!scopes.includes("*")) return [];', to: "  return [];" },
+  { name: "rule scopes: empty accepted", file: RULES, from: "  if (scopes === undefined || scopes.length === 0) {", to: "  if (scopes === undefined) {" },
+  { name: "lifetimes: no upper bound", file: RULES, from: "  if (access < bounds.min || access > bounds.max) {", to: "  if (access < bounds.min) {" },
+  { name: "lifetimes: window defaults to the refresh lifetime", file: RULES, from: "  const window = windowGiven ?? Okta.refreshTokenWindowMinutes.default;", to: "  const window = windowGiven ?? refresh;" },
+  { name: "lifetimes: refresh shorter than access accepted", file: RULES, from: "  if (refresh < access) {", to: "  if (false) {" },
+  { name: "clients: ALL_CLIENTS mixed with IDs accepted", file: RULES, from: "  if (!clients.includes(Okta.allClients) || clients.length === 1) return [];", to: "  return [];" },
+  { name: "clients: empty list accepted", file: RULES, from: "  if (clients.length === 0) {\n    return [\n      {\n        property: \"clientWhitelists\",\n        message:\n          `clientWhitelists is ${show(props.clientWhitelists)}; accepted: the client IDs", to: "  if (false) {\n    return [\n      {\n        property: \"clientWhitelists\",\n        message:\n          `clientWhitelists is ${show(props.clientWhitelists)}; accepted: the client IDs" },
+  { name: "clients: ALL_CLIENTS advice dropped", file: RULES, from: "  if (clients.length !== 1 || clients[0] !== Okta.allClients) return [];", to: "  return [];" },
+  { name: "policy: blank description accepted", file: RULES, from: '  if (description === undefined || description.trim() === "") {', to: "  if (description === undefined) {" },
+  { name: "policy: description over 255 accepted", file: RULES, from: "  } else if (description.length > POLICY_DESCRIPTION_MAX) {", to: "  } else if (false) {" },
+  { name: "scope: toolhive:config:read may be default", file: RULES, from: "props.name !== REQUIRED_SCOPE || props.default !== true) return [];", to: "props.name === props.name) return [];" },
+  { name: "scope: default and optional accepted", file: RULES, from: "props.default !== true || props.optional !== true) return [];", to: "props.default === props.default) return [];" },
+  { name: "claims: platform claim of any claimType", file: RULES, from: "  if (props.claimType === Okta.claimType.accessToken) return [];", to: "  if (props.claimType !== undefined) return [];" },
+  { name: "claims: GROUPS without filter accepted", file: RULES, from: '  if (valueType === Okta.claimValueType.groups && (filter === undefined || filter === "")) {', to: "  if (false) {" },
+  { name: "claims: EXPRESSION with filter accepted", file: RULES, from: '  if (valueType === Okta.claimValueType.expression && filter !== undefined && filter !== "") {', to: "  if (false) {" },
+  { name: "claims: unset valueType not EXPRESSION", file: RULES, from: "  const valueType = asString(props.valueType) ?? Okta.claimValueType.expression;", to: '  const valueType = asString(props.valueType) ?? "";' },
+  { name: "claims: user.groups accepted (padded)", file: RULES, from: "const USER_GROUPS_EXPRESSION = /^\\s*user\\.groups\\s*$/;", to: "const USER_GROUPS_EXPRESSION = /^user\\.groups$/;" },
+  { name: "default server: any name accepted", file: RULES, from: "  if (props.name !== DEFAULT_SERVER_NAME) {", to: "  if (false) {" },
+  { name: "default server: unset rotation accepted", file: RULES, from: "  if (props.credentialsRotationMode !== Okta.credentialsRotationMode.auto) {", to: "  if (props.credentialsRotationMode === Okta.credentialsRotationMode.manual) {" },
+  { name: "autonaming: wrong suffix length", file: RULES, from: "-[0-9a-f]{7}$`", to: "-[0-9a-f]{8}$`" },
+  { name: "autonaming: logical name not escaped", file: RULES, from: "new RegExp(`^${escapeRegExp(context.logicalName)}-", to: "new RegExp(`^${context.logicalName}-" },
+  { name: "autonaming: unset name accepted", file: RULES, from: '  if (name === undefined || name === "") {', to: "  if (false) {" },
+  { name: "autonaming: groups not covered", file: RULES, from: '  [OktaType.group]: "the group name, which is what a GROUPS claim carries",\n', to: "" },
+  { name: "enums: misspellings not detected", file: RULES, from: "  return accepted.find((real) => spellingKey(real) === spellingKey(value));", to: "  return undefined;" },
+  { name: "enums: client*secret*basic not folded", file: RULES, from: "replace(/[_*\\-\\s]/g, \"\");", to: "replace(/[_\\-\\s]/g, \"\");" },
+  { name: "wiring: ALL_CLIENTS advice made mandatory", file: POLICIES, from: '    enforcementLevel: "advisory",', to: '    enforcementLevel: "mandatory",' },
+  { name: "wiring: violations not reported", file: POLICIES, from: "reportViolation(violation.message);", to: "void violation;" },
+  { name: "wiring: claim-name config ignored", file: POLICIES, from: "      platformClaimNames: config.platformClaimNames ?? PLATFORM_CLAIM_NAMES,", to: "      platformClaimNames: PLATFORM_CLAIM_NAMES," },
+  { name: "wiring: logical name not passed", file: POLICIES, from: "      logicalName: args.name,", to: '      logicalName: "",' },
+  { name: "wiring: a check dropped from its policy", file: POLICIES, from: "appHasNoImplicitResponseType, ruleHasNoImplicitOrPasswordGrant],", to: "appHasNoImplicitResponseType]," },
+  { name: "wiring: pack renamed", file: POLICIES, from: 'export const POLICY_PACK_NAME = "stacklok-okta-guardrails";', to: 'export const POLICY_PACK_NAME = "okta-guardrails";' },
+];
+
+const filter = process.argv.slice(2);
+const selected = mutants.filter((m) => filter.length === 0 || filter.some((f) => m.name.includes(f)));
+let survivors = 0;
+
+for (const mutant of selected) {
+  const file = path.join(root, mutant.file);
+  const source = readFileSync(file, "utf8");
+  const matches = source.split(mutant.from).length - 1;
+  if (matches !== 1) {
+    console.log(`STALE     ${mutant.name} (the edit matches ${matches} places; update this tool)`);
+    survivors++;
+    continue;
+  }
+  writeFileSync(file, source.replace(mutant.from, mutant.to));
+  try {
+    const tests = ["test/policy/rules.test.ts", "test/policy/policies.test.ts", "test/policy/index.test.ts"];
+    // Wiring mutants also go through the real analyzer server.
+    if (mutant.file === POLICIES) tests.push("test/policy/analyzer.test.ts");
+    const run = spawnSync("npx", ["vitest", "run", ...tests], { cwd: root, encoding: "utf8" });
+    const killed = run.status !== 0;
+    if (!killed) survivors++;
+    console.log(`${killed ? "KILLED  " : "SURVIVED"}  ${mutant.name}`);
+  } finally {
+    writeFileSync(file, source);
+  }
+}
+
+console.log(`${selected.length - survivors}/${selected.length} mutants killed`);
+process.exitCode = survivors === 0 ? 0 : 1;
