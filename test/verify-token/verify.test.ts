@@ -425,8 +425,8 @@ describe("Registry Server", () => {
 
     expect(registry.verdict).toBe("accepted");
     expect(registry.findings).toMatchObject([
-      { code: "claim_missing", severity: "warning", claim: "roles" },
       { code: "claim_missing", severity: "warning", claim: "groups" },
+      { code: "claim_missing", severity: "warning", claim: "roles" },
     ]);
     expect(report.accepted).toBe(true);
   });
@@ -434,8 +434,8 @@ describe("Registry Server", () => {
   it("warns about empty and mistyped authorization claims", async () => {
     const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { groups: [], roles: { admin: true } })), ["registry-server"]);
     expect(component(report, "registry-server").findings).toMatchObject([
-      { code: "claim_invalid", severity: "warning", claim: "roles" },
       { code: "claim_empty", severity: "warning", claim: "groups" },
+      { code: "claim_invalid", severity: "warning", claim: "roles" },
     ]);
   });
 

@@ -246,7 +246,7 @@ export function checkAuthorizationClaims(claims: JWTPayload, names: readonly str
     const consequence = `${component} authorizes on it, so role- and group-bound access will be denied`;
     if (value === undefined) {
       findings.push(
-        finding(ReasonCode.claimMissing, `the token has no ${name} claim; the ${consequence}`, {
+        finding(ReasonCode.claimMissing, `the token has no ${name} claim; ${consequence}`, {
           severity: "warning",
           claim: name,
         }),
@@ -254,13 +254,13 @@ export function checkAuthorizationClaims(claims: JWTPayload, names: readonly str
     } else if (typeof value === "string") {
       if (value.length === 0) {
         findings.push(
-          finding(ReasonCode.claimEmpty, `${name} is an empty string; the ${consequence}`, { severity: "warning", claim: name }),
+          finding(ReasonCode.claimEmpty, `${name} is an empty string; ${consequence}`, { severity: "warning", claim: name }),
         );
       }
     } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
       if (value.length === 0) {
         findings.push(
-          finding(ReasonCode.claimEmpty, `${name} is an empty array; the ${consequence}`, { severity: "warning", claim: name }),
+          finding(ReasonCode.claimEmpty, `${name} is an empty array; ${consequence}`, { severity: "warning", claim: name }),
         );
       }
     } else {

@@ -23,7 +23,7 @@ export const COMPONENT_TITLE: Record<ComponentId, string> = {
  * The platform's claim mapping can rename them; --roles-claim and
  * --groups-claim follow such a rename.
  */
-export const REGISTRY_AUTHORIZATION_CLAIMS = { roles: "roles", groups: "groups" } as const;
+export const REGISTRY_AUTHORIZATION_CLAIMS = { groups: "groups", roles: "roles" } as const;
 
 /** One issuer a component trusts and the audience it accepts from it. */
 export interface TrustedIssuer {
@@ -165,7 +165,7 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
         }));
       }
       case "registry-server": {
-        const authorizationClaims = [claims.roles, claims.groups];
+        const authorizationClaims = [claims.groups, claims.roles];
         if ("value" in registry) {
           const trusts = registry.value.providers.map((p) => trust(p.issuerUrl, p.audience, { provider: p.name }));
           return { component, trusts: dedupe(trusts), authorizationClaims };

@@ -8,4 +8,5 @@ export { ReasonCode, DEFAULT_FIX } from "./findings";
 export type { Finding, Severity } from "./findings";
 export { ALLOWED_ALGORITHMS, MAX_TOKEN_LENGTH, parseToken } from "./token";
 export { renderReport } from "./render";
-export { runVerifyTokenCommand, EXIT } from "./command";
+export { runVerifyTokenCommand, EXIT, USAGE } from "./command";
+export type { CommandIo } from "./command";
