@@ -126,6 +126,18 @@ describe("what is never printed", () => {
   });
 });
 
+describe("crafted claims", () => {
+  it("cannot put control characters on the operator's terminal", async () => {
+    const token = await sign(key, accessTokenClaims(`${fake.issuer}\u001b[2J`, { groups: ["\u001b]0;owned\u0007", "ok"] }));
+    const result = await run(["--outputs", outputsFile, "--component", "enterprise-manager", token]);
+
+    expect(result.code).toBe(EXIT.rejected);
+    const controlCharacters = [...result.stdout].filter((c) => c !== "\n" && c.charCodeAt(0) < 0x20);
+    expect(controlCharacters).toEqual([]);
+    expect(result.stdout).toContain("\\u001b[2J");
+  });
+});
+
 describe("usage errors exit 2 with a message naming the problem", () => {
   const cases: [string, string[], string][] = [
     ["an unknown flag", ["--issuer", "https://example.okta.com/oauth2/default", "--audiance", "x"], "--audiance"],

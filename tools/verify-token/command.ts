@@ -48,7 +48,7 @@ Checks and output:
   -h, --help              print this help
 
 Exit status: 0 when every component checked accepts the token, 1 when one
-rejects it or cannot be checked, 2 on a usage error.
+rejects it or cannot be checked, 2 on a usage error, 3 if the tool failed.
 `;
 
 export async function runVerifyTokenCommand(argv: readonly string[], io: CommandIo): Promise<number> {

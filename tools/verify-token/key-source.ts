@@ -262,7 +262,7 @@ async function fetchJson(
     throw new KeySourceError(unreachable, `GET ${url} failed: ${networkErrorText(error, timeoutMs)}`);
   }
   if (response.status !== 200) {
-    await response.body?.cancel();
+    await response.body?.cancel().catch(() => undefined);
     throw new KeySourceError(unreachable, `GET ${url} answered HTTP ${response.status} ${response.statusText}`.trim());
   }
   let text: string;

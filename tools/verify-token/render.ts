@@ -29,7 +29,16 @@ export function renderReport(report: VerificationReport, nowSeconds: number = Da
     lines.push("", ...componentLines(component));
   }
   lines.push("", resultLine(report));
-  return lines.join("\n") + "\n";
+  return lines.map(printable).join("\n") + "\n";
+}
+
+/**
+ * Claims are whatever the token's author wrote; escape control characters so
+ * a crafted claim cannot move the cursor, recolour or clear the terminal.
+ */
+function printable(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function tokenHeadline(token: TokenReport): string {
