@@ -1,0 +1,22 @@
+/**
+ * docs/verify-token.md is the operator's table of failures: it must explain
+ * every reason code the verifier can emit, and no code it cannot.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ReasonCode } from "../../tools/verify-token";
+
+const doc = readFileSync(join(__dirname, "..", "..", "docs", "verify-token.md"), "utf8");
+const tableCodes = [...doc.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+
+describe("docs/verify-token.md", () => {
+  it("has one failure-table row per reason code, and only those", () => {
+    expect([...tableCodes].sort()).toEqual(Object.values(ReasonCode).sort());
+  });
+
+  it("carries measured benchmark numbers", () => {
+    expect(doc).not.toContain("BENCHMARK_RESULTS");
+    expect(doc).toMatch(/\| \d+ \| [\d,]+ \| [\d,]+ \| \d+\.\d\d \|/);
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * What each component expects of a token, read from the stack outputs
+ * (`pulumi stack output --json --show-secrets`) and/or given by flags.
+ * Only the fields the check needs are read: the Cloud UI's client secret is
+ * never parsed, kept or printed.
+ */
+import { z } from "zod";
+import type { StackOutputs } from "../../components/contract";
+import { DEFAULT_AUDIENCES, REQUIRED_SCOPE } from "../../components/facts";
+import { isHttpUrl, type JwksLocation } from "./key-source";
+
+export const COMPONENTS = ["enterprise-manager", "cloud-ui", "registry-server"] as const;
+export type ComponentId = (typeof COMPONENTS)[number];
+
+export const COMPONENT_TITLE: Record<ComponentId, string> = {
+  "enterprise-manager": "Enterprise Manager",
+  "cloud-ui": "Enterprise Cloud UI",
+  "registry-server": "Registry Server",
+};
+
+/**
+ * The claims the Registry Server maps to platform roles (runbook step 3).
+ * The platform's claim mapping can rename them; --roles-claim and
+ * --groups-claim follow such a rename.
+ */
+export const REGISTRY_AUTHORIZATION_CLAIMS = { groups: "groups", roles: "roles" } as const;
+
+/** One issuer a component trusts and the audience it accepts from it. */
+export interface TrustedIssuer {
+  issuer: string;
+  audience: string;
+  jwks: JwksLocation;
+  /** The Registry Server provider's name. */
+  provider?: string;
+}
+
+export interface ComponentExpectation {
+  component: ComponentId;
+  /** Enterprise Manager and Cloud UI: one. Registry Server: one per provider; any of them may accept. */
+  trusts: TrustedIssuer[];
+  /** Only the Enterprise Manager requires a scope. */
+  requiredScope?: string;
+  /** Claims the component authorizes on; their absence is a warning. */
+  authorizationClaims: string[];
+  /** Set when the expected values are unknown: the component is then not checked, and this says why. */
+  unavailable?: string;
+}
+
+export interface ExpectationSources {
+  /** The parsed outputs.json, if one was given. */
+  outputs?: unknown;
+  /** Replaces every expected issuer. */
+  issuer?: string;
+  /** Replaces every expected audience. */
+  audience?: string;
+  /** Replaces the Enterprise Manager's required scope. */
+  requiredScope?: string;
+  /** Where every issuer's keys are, instead of discovery or the outputs' jwksUri. */
+  jwks?: JwksLocation;
+  authorizationClaims?: { roles?: string; groups?: string };
+}
+
+/** Input that makes the command meaningless; the CLI exits 2 with this message. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** What `pulumi stack output --json` prints for a secret without --show-secrets. */
+const REDACTED = "[secret]";
+
+const httpUrl = z.string().refine(isHttpUrl, { error: "expected an http(s) URL" });
+const name = z.string().min(1, { error: "expected a non-empty string" });
+
+const enterpriseManagerSchema = z.object({
+  issuer: httpUrl,
+  audience: name,
+  requiredScope: name.optional(),
+  jwksUri: httpUrl.optional(),
+});
+const cloudUiSchema = z.object({ issuer: httpUrl, audience: name, jwksUri: httpUrl.optional() });
+const registryServerSchema = z.object({
+  providers: z.array(z.object({ name, issuerUrl: httpUrl, audience: name })).min(1, { error: "expected at least one provider" }),
+});
+
+/** The outputs the verifier reads, keyed as in the stack (contract.ts). */
+const OUTPUT_KEY = {
+  "enterprise-manager": "enterpriseManager",
+  "cloud-ui": "cloudUi",
+  "registry-server": "registryServer",
+} as const satisfies Record<ComponentId, keyof StackOutputs>;
+
+type Section<T> = { value: T } | { problem: string };
+
+export function buildExpectations(sources: ExpectationSources, selected: readonly ComponentId[] = COMPONENTS): ComponentExpectation[] {
+  if (sources.outputs === undefined && sources.issuer === undefined) {
+    throw new UsageError(
+      "no expected values: pass --outputs outputs.json (from `pulumi stack output --json --show-secrets`) " +
+        "or at least --issuer",
+    );
+  }
+  if (sources.issuer !== undefined && !isHttpUrl(sources.issuer)) {
+    throw new UsageError(`--issuer ${JSON.stringify(sources.issuer)} is not an http(s) URL`);
+  }
+  const outputs = sources.outputs;
+  if (outputs !== undefined && !isRecord(outputs)) {
+    throw new UsageError(
+      "the outputs file is not a JSON object of stack outputs; produce it with `pulumi stack output --json --show-secrets`",
+    );
+  }
+
+  const em = section(outputs, "enterprise-manager", enterpriseManagerSchema);
+  const ui = section(outputs, "cloud-ui", cloudUiSchema);
+  const registry = section(outputs, "registry-server", registryServerSchema);
+
+  // The outputs name the key set of the issuers they know (the registry's
+  // providers reuse them); every other issuer is found the way the
+  // components find it, by discovery.
+  const knownJwksUris = new Map<string, string>();
+  for (const known of [em, ui]) {
+    if ("value" in known && known.value.jwksUri !== undefined) knownJwksUris.set(known.value.issuer, known.value.jwksUri);
+  }
+  const jwksFor = (issuer: string, ownJwksUri: string | undefined): JwksLocation => {
+    if (sources.jwks !== undefined) return sources.jwks;
+    const uri = (sources.issuer === undefined ? ownJwksUri : undefined) ?? knownJwksUris.get(issuer);
+    return uri !== undefined ? { kind: "uri", uri } : { kind: "discovery", issuer };
+  };
+  const trust = (issuer: string, audience: string, options: { provider?: string; jwksUri?: string } = {}): TrustedIssuer => {
+    const effectiveIssuer = sources.issuer ?? issuer;
+    const trusted: TrustedIssuer = {
+      issuer: effectiveIssuer,
+      audience: sources.audience ?? audience,
+      jwks: jwksFor(effectiveIssuer, options.jwksUri),
+    };
+    const provider = options.provider;
+    if (provider !== undefined) trusted.provider = provider;
+    return trusted;
+  };
+  const claims = {
+    roles: sources.authorizationClaims?.roles ?? REGISTRY_AUTHORIZATION_CLAIMS.roles,
+    groups: sources.authorizationClaims?.groups ?? REGISTRY_AUTHORIZATION_CLAIMS.groups,
+  };
+
+  return selected.map((component): ComponentExpectation => {
+    switch (component) {
+      case "enterprise-manager": {
+        const requiredScope = sources.requiredScope ?? ("value" in em ? em.value.requiredScope : undefined) ?? REQUIRED_SCOPE;
+        if ("value" in em) {
+          return { component, trusts: [trust(em.value.issuer, em.value.audience, jwksUriOf(em.value))], requiredScope, authorizationClaims: [] };
+        }
+        return fromFlagsOr(component, em.problem, sources, (issuer) => ({
+          component,
+          trusts: [trust(issuer, DEFAULT_AUDIENCES.enterpriseManager)],
+          requiredScope,
+          authorizationClaims: [],
+        }));
+      }
+      case "cloud-ui": {
+        if ("value" in ui) {
+          return { component, trusts: [trust(ui.value.issuer, ui.value.audience, jwksUriOf(ui.value))], authorizationClaims: [] };
+        }
+        return fromFlagsOr(component, ui.problem, sources, (issuer) => ({
+          component,
+          trusts: [trust(issuer, DEFAULT_AUDIENCES.cloudUi)],
+          authorizationClaims: [],
+        }));
+      }
+      case "registry-server": {
+        const authorizationClaims = [claims.groups, claims.roles];
+        if ("value" in registry) {
+          const trusts = registry.value.providers.map((p) => trust(p.issuerUrl, p.audience, { provider: p.name }));
+          return { component, trusts: dedupe(trusts), authorizationClaims };
+        }
+        // DESIGN section 1: the registry trusts both the CLI's and the Cloud UI's pairs.
+        return fromFlagsOr(component, registry.problem, sources, (issuer) => ({
+          component,
+          trusts: dedupe([
+            trust(issuer, DEFAULT_AUDIENCES.enterpriseManager, { provider: "enterprise-manager" }),
+            trust(issuer, DEFAULT_AUDIENCES.cloudUi, { provider: "cloud-ui" }),
+          ]),
+          authorizationClaims,
+        }));
+      }
+    }
+  });
+}
+
+function jwksUriOf(output: { jwksUri?: string | undefined }): { jwksUri?: string } {
+  return output.jwksUri === undefined ? {} : { jwksUri: output.jwksUri };
+}
+
+/** With no usable outputs section, --issuer (plus defaults) stands in for it; without --issuer the component is not checked. */
+function fromFlagsOr(
+  component: ComponentId,
+  problem: string,
+  sources: ExpectationSources,
+  fromFlags: (issuer: string) => ComponentExpectation,
+): ComponentExpectation {
+  if (sources.issuer !== undefined) return fromFlags(sources.issuer);
+  return { component, trusts: [], authorizationClaims: [], unavailable: problem };
+}
+
+/** --audience can make two providers identical; check each pair once. */
+function dedupe(trusts: TrustedIssuer[]): TrustedIssuer[] {
+  const seen = new Set<string>();
+  return trusts.filter((t) => {
+    const key = `${t.issuer}\n${t.audience}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function section<T>(outputs: Record<string, unknown> | undefined, component: ComponentId, schema: z.ZodType<T>): Section<T> {
+  const key = OUTPUT_KEY[component];
+  if (outputs === undefined) return { problem: "no outputs file was given" };
+  const raw = outputs[key];
+  if (raw === undefined) return { problem: `the outputs have no ${key}` };
+  if (containsRedacted(raw)) {
+    return {
+      problem:
+        `${key} is or holds "${REDACTED}" in the outputs: Pulumi hides values that contain a secret unless ` +
+        "asked; re-run `pulumi stack output --json --show-secrets > outputs.json` (nothing secret is printed)",
+    };
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { value: parsed.data };
+  const problems = parsed.error.issues.map((issue) => {
+    const path = [key, ...issue.path.map(String)].join(".");
+    return `${path}: ${issue.message}${receivedText(raw, issue.path)}`;
+  });
+  return { problem: problems.join("; ") };
+}
+
+/** Which value was wrong, for the fields the schemas read (none of them secret). */
+function receivedText(root: unknown, path: readonly PropertyKey[]): string {
+  let value: unknown = root;
+  for (const segment of path) {
+    if (!isRecord(value) && !Array.isArray(value)) return "";
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  if (value === undefined) return " (missing)";
+  if (typeof value === "string") return ` (got ${JSON.stringify(value.length > 80 ? value.slice(0, 80) + "..." : value)})`;
+  return ` (got ${value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`})`;
+}
+
+function containsRedacted(value: unknown): boolean {
+  if (value === REDACTED) return true;
+  if (Array.isArray(value)) return value.some(containsRedacted);
+  if (isRecord(value)) {
+    // The Cloud UI's clientSecret is redacted without --show-secrets and is not needed.
+    return Object.entries(value).some(([k, v]) => k !== "clientSecret" && containsRedacted(v));
+  }
+  return false;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
