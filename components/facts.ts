@@ -16,6 +16,18 @@ export const REQUIRED_SCOPE_DESCRIPTION = "Read Stacklok configuration";
  */
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"] as const;
 
+/**
+ * What each client asks Okta for in its authorize request. The CLI and
+ * Desktop ask for the Enterprise Manager's scope (runbook: "scope=openid
+ * toolhive:config:read") plus offline_access for a refresh token; the Cloud
+ * UI asks for `openid email profile offline_access`. A rule lacking any of
+ * them fails the whole request.
+ */
+export const CLIENT_SCOPE_REQUESTS = {
+  cli: ["openid", "offline_access", REQUIRED_SCOPE],
+  cloudUi: ["openid", "email", "profile", "offline_access"],
+} as const;
+
 /** Stacklok's default audiences (runbook step 1). */
 export const DEFAULT_AUDIENCES = {
   enterpriseManager: "enterprise-manager",

@@ -1,0 +1,274 @@
+/**
+ * Follows each client's tokens through the planned Okta objects, as Okta and
+ * the components would: which server issues them, whether its policy and
+ * rule admit the client, its grant, its scopes and its users, and which
+ * components accept the result. Works on what a run registered (resources and
+ * stack outputs), not on the program's own plan, so it catches a program
+ * that wires things wrongly. Pure.
+ */
+import { z } from "zod";
+import { CLIENT_SCOPE_REQUESTS, Okta, OktaType } from "../../components/facts";
+import type { RecordedResource, RunReport } from "../mock-engine/oktaMocks.cjs";
+
+export type ComponentName = "Enterprise Manager" | "Cloud UI" | "Registry Server";
+export type ClientKey = keyof typeof CLIENT_SCOPE_REQUESTS;
+
+export type WiringCode =
+  | "outputs_missing"
+  | "client_unplanned"
+  | "issuer_unplanned"
+  | "issuer_ambiguous"
+  | "audience_not_on_server"
+  | "scope_missing_on_server"
+  | "client_not_whitelisted"
+  | "grant_not_allowed"
+  | "scope_not_allowed"
+  | "app_unassigned"
+  | "no_assigned_user_admitted"
+  | "registry_provider_unissued"
+  | "registry_distrusts_client";
+
+export interface WiringProblem {
+  code: WiringCode;
+  message: string;
+}
+
+export interface TokenFlow {
+  client: ClientKey;
+  clientLabel: string;
+  clientId: string;
+  /** The component whose audience the client requests. */
+  component: Exclude<ComponentName, "Registry Server">;
+  issuer: string;
+  serverName?: string;
+  audience: string;
+  requestedScopes: string[];
+  /** Scopes in the token's `scp` (the requested ones, when the rule allows them all). */
+  scopes: string[];
+  /** Whether Okta would issue the token at all. */
+  issued: boolean;
+  acceptedBy: ComponentName[];
+}
+
+export interface Wiring {
+  flows: TokenFlow[];
+  problems: WiringProblem[];
+}
+
+const outputsSchema = z.object({
+  enterpriseManager: z.object({ issuer: z.string(), audience: z.string(), requiredScope: z.string(), clientId: z.string() }),
+  cloudUi: z.object({ issuer: z.string(), audience: z.string(), clientId: z.string() }),
+  registryServer: z.object({
+    providers: z.array(z.object({ name: z.string(), issuerUrl: z.string(), audience: z.string() })),
+  }),
+});
+type Outputs = z.infer<typeof outputsSchema>;
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+
+interface Planned {
+  servers: RecordedResource[];
+  scopes: RecordedResource[];
+  policies: RecordedResource[];
+  rules: RecordedResource[];
+  apps: RecordedResource[];
+  assignments: RecordedResource[];
+}
+
+function planned(resources: RecordedResource[]): Planned {
+  const of = (...types: string[]) => resources.filter((r) => types.includes(r.type));
+  return {
+    servers: of(OktaType.authServer, OktaType.authServerDefault),
+    scopes: of(OktaType.serverScope),
+    policies: of(OktaType.serverPolicy),
+    rules: of(OktaType.serverPolicyRule),
+    apps: of(OktaType.oauthApp),
+    assignments: of(OktaType.appGroupAssignments),
+  };
+}
+
+function serverName(server: RecordedResource): string {
+  return text(server.inputs["name"]) || server.name;
+}
+
+function byPriority(a: RecordedResource, b: RecordedResource): number {
+  return Number(a.inputs["priority"] ?? 0) - Number(b.inputs["priority"] ?? 0);
+}
+
+interface Expectation {
+  client: ClientKey;
+  component: TokenFlow["component"];
+  issuer: string;
+  audience: string;
+  clientId: string;
+  requiredScope?: string;
+}
+
+function expectations(outputs: Outputs): Expectation[] {
+  const em = outputs.enterpriseManager;
+  const ui = outputs.cloudUi;
+  return [
+    { client: "cli", component: "Enterprise Manager", issuer: em.issuer, audience: em.audience, clientId: em.clientId, requiredScope: em.requiredScope },
+    { client: "cloudUi", component: "Cloud UI", issuer: ui.issuer, audience: ui.audience, clientId: ui.clientId },
+  ];
+}
+
+/** Follows one client's token request; pushes what would make it fail. */
+function followFlow(expected: Expectation, plan: Planned, problems: WiringProblem[]): TokenFlow {
+  const failures: WiringProblem[] = [];
+  const fail = (code: WiringCode, message: string) => failures.push({ code, message });
+  const requested = [...CLIENT_SCOPE_REQUESTS[expected.client]];
+  const app = plan.apps.find((a) => a.outputs["clientId"] === expected.clientId);
+  const label = app ? text(app.inputs["label"]) || app.name : `client ${expected.clientId}`;
+  const flow: TokenFlow = {
+    client: expected.client,
+    clientLabel: label,
+    clientId: expected.clientId,
+    component: expected.component,
+    issuer: expected.issuer,
+    audience: expected.audience,
+    requestedScopes: requested,
+    scopes: [],
+    issued: false,
+    acceptedBy: [],
+  };
+
+  if (!app) fail("client_unplanned", `the ${expected.component} is configured with client ID ${expected.clientId}, but no planned OAuth app has it`);
+
+  const servers = plan.servers.filter((s) => s.outputs["issuer"] === expected.issuer);
+  const server = servers[0];
+  if (!server) {
+    fail("issuer_unplanned", `the ${expected.component} expects tokens from ${expected.issuer}, but no planned authorization server has that issuer`);
+  } else if (servers.length > 1) {
+    fail("issuer_ambiguous", `${servers.length} planned servers share the issuer ${expected.issuer}`);
+  }
+
+  if (server) {
+    flow.serverName = serverName(server);
+    const audiences = strings(server.inputs["audiences"]);
+    if (!audiences.includes(expected.audience)) {
+      fail(
+        "audience_not_on_server",
+        `the ${expected.component}'s audience "${expected.audience}" is on no server its issuer points at: ` +
+          `${flow.serverName} (${expected.issuer}) carries ${audiences.map((a) => `"${a}"`).join(", ") || "no audience"}`,
+      );
+    }
+    const serverScopes = plan.scopes.filter((s) => s.inputs["authServerId"] === server.id).map((s) => text(s.inputs["name"]));
+    if (expected.requiredScope && !serverScopes.includes(expected.requiredScope)) {
+      fail(
+        "scope_missing_on_server",
+        `${flow.serverName} issues the ${expected.component}'s tokens but has no scope ${expected.requiredScope}; ` +
+          "every config request would get 401",
+      );
+    }
+
+    const policies = plan.policies
+      .filter((p) => p.inputs["authServerId"] === server.id)
+      .filter((p) => {
+        const clients = strings(p.inputs["clientWhitelists"]);
+        return clients.includes(Okta.allClients) || clients.includes(expected.clientId);
+      })
+      .sort(byPriority);
+    if (policies.length === 0) {
+      fail("client_not_whitelisted", `${label} (client ${expected.clientId}) is in no access policy on ${flow.serverName}: Okta would answer no_matching_policy`);
+    }
+
+    const assignment = app ? plan.assignments.find((a) => a.inputs["appId"] === app.id) : undefined;
+    const assigned = Array.isArray(assignment?.inputs["groups"])
+      ? (assignment.inputs["groups"] as Record<string, unknown>[]).map((g) => text(g["id"]))
+      : [];
+    if (app && assigned.length === 0) {
+      fail("app_unassigned", `${label} has no group assigned: every sign-in would fail with user_not_assigned`);
+    }
+
+    const grants = app ? strings(app.inputs["grantTypes"]).filter((g) => g !== Okta.grantType.refreshToken) : [];
+    const rules = policies.flatMap((p) => plan.rules.filter((r) => r.inputs["policyId"] === p.id).sort(byPriority));
+    const allows = {
+      grants: (rule: RecordedResource) => grants.every((g) => strings(rule.inputs["grantTypeWhitelists"]).includes(g)),
+      scopes: (rule: RecordedResource) => {
+        const allowed = strings(rule.inputs["scopeWhitelists"]);
+        return allowed.includes("*") || requested.every((s) => allowed.includes(s));
+      },
+      people: (rule: RecordedResource) => {
+        const groups = strings(rule.inputs["groupWhitelists"]);
+        return groups.includes(Okta.everyone) || groups.some((g) => assigned.includes(g));
+      },
+    };
+    if (policies.length > 0) {
+      if (!rules.some(allows.grants)) {
+        const ruleGrants = [...new Set(rules.flatMap((r) => strings(r.inputs["grantTypeWhitelists"])))];
+        fail(
+          "grant_not_allowed",
+          `${label} uses ${grants.join(", ")}, but no rule of its policy on ${flow.serverName} allows it ` +
+            `(the rules allow ${ruleGrants.join(", ") || "nothing"})`,
+        );
+      } else if (!rules.some((r) => allows.grants(r) && allows.scopes(r))) {
+        const allowed = new Set(rules.flatMap((r) => strings(r.inputs["scopeWhitelists"])));
+        const missing = requested.filter((s) => !allowed.has(s));
+        fail(
+          "scope_not_allowed",
+          `${label} requests ${missing.join(", ") || requested.join(", ")}, which no rule on ${flow.serverName} allows: ` +
+            "Okta rejects the whole request",
+        );
+      } else if (assigned.length > 0 && !rules.some((r) => allows.grants(r) && allows.scopes(r) && allows.people(r))) {
+        fail(
+          "no_assigned_user_admitted",
+          `no rule on ${flow.serverName} admits the groups assigned to ${label}: its users would match no rule`,
+        );
+      }
+    }
+  }
+
+  problems.push(...failures);
+  flow.issued = failures.length === 0;
+  flow.scopes = flow.issued ? requested : [];
+  if (server) flow.issuer = text(server.outputs["issuer"]);
+  return flow;
+}
+
+function acceptingComponents(flow: TokenFlow, outputs: Outputs): ComponentName[] {
+  if (!flow.issued) return [];
+  const accepted: ComponentName[] = [];
+  const em = outputs.enterpriseManager;
+  if (flow.issuer === em.issuer && flow.audience === em.audience && flow.scopes.includes(em.requiredScope)) {
+    accepted.push("Enterprise Manager");
+  }
+  if (flow.issuer === outputs.cloudUi.issuer && flow.audience === outputs.cloudUi.audience) accepted.push("Cloud UI");
+  if (outputs.registryServer.providers.some((p) => p.issuerUrl === flow.issuer && p.audience === flow.audience)) {
+    accepted.push("Registry Server");
+  }
+  return accepted;
+}
+
+export function analyzeWiring(report: RunReport): Wiring {
+  const parsed = outputsSchema.safeParse(report.stackOutputs);
+  if (!parsed.success) {
+    return {
+      flows: [],
+      problems: [{ code: "outputs_missing", message: "the program exported no enterpriseManager, cloudUi and registryServer outputs to check" }],
+    };
+  }
+  const outputs = parsed.data;
+  const plan = planned(report.resources);
+  const problems: WiringProblem[] = [];
+  const flows = expectations(outputs).map((expected) => followFlow(expected, plan, problems));
+  for (const flow of flows) {
+    flow.acceptedBy = acceptingComponents(flow, outputs);
+    if (flow.issued && !flow.acceptedBy.includes("Registry Server")) {
+      problems.push({
+        code: "registry_distrusts_client",
+        message: `the Registry Server has no provider for ${flow.clientLabel}'s tokens (${flow.issuer}, audience ${flow.audience})`,
+      });
+    }
+  }
+  for (const provider of outputs.registryServer.providers) {
+    if (!flows.some((f) => f.issued && f.issuer === provider.issuerUrl && f.audience === provider.audience)) {
+      problems.push({
+        code: "registry_provider_unissued",
+        message: `the Registry Server's provider ${provider.name} (${provider.issuerUrl}, audience ${provider.audience}) matches no token a client gets`,
+      });
+    }
+  }
+  return { flows, problems };
+}
