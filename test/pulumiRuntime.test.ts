@@ -5,15 +5,13 @@
  * the engine is mocked. vitest itself transpiles with esbuild and checks no
  * types, so this is the test that sees what a user's `pulumi up` would.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StackOutputs } from "../components/contract";
 import { runWithPulumiRuntime } from "../tools/mock-engine/runtime";
 import { loadStackConfig } from "../tools/mock-engine/stackConfig";
-
-const root = join(__dirname, "..");
+import { ProjectCopies, projectRoot as root, replaceInFile } from "./support/projectCopy";
 
 describe.each([
   ["dev", "single", "https://integrator-1234567.okta.com/oauth2/default"],
@@ -32,22 +30,11 @@ describe.each([
 });
 
 describe("a broken program", () => {
-  const scratch = mkdtempSync(join(tmpdir(), "stacklok-broken-"));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-  /** A copy of the project (sharing node_modules) with one file changed. */
-  function projectCopy(name: string, edit: (dir: string) => void): string {
-    const dir = join(scratch, name);
-    for (const entry of ["index.ts", "components", "package.json", "tsconfig.json", "Pulumi.yaml", "Pulumi.dev.yaml"]) {
-      cpSync(join(root, entry), join(dir, entry), { recursive: true });
-    }
-    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
-    edit(dir);
-    return dir;
-  }
+  const copies = new ProjectCopies();
+  afterAll(() => copies.dispose());
 
   it("fails pulumi up's loader on a type error that esbuild would let through", async () => {
-    const dir = projectCopy("type-error", (d) => {
+    const dir = copies.make("type-error", (d) => {
       const file = join(d, "components", "naming.ts");
       // A string where a number belongs: valid JavaScript, a TypeScript error.
       writeFileSync(file, `${readFileSync(file, "utf8")}\nexport const brokenLength: number = "forty-two";\n`);
@@ -60,10 +47,9 @@ describe("a broken program", () => {
   });
 
   it("fails with the config problem named and nothing registered", async () => {
-    const dir = projectCopy("bad-config", (d) => {
-      const file = join(d, "Pulumi.dev.yaml");
-      writeFileSync(file, readFileSync(file, "utf8").replace("https://stacklok.dev.example.com", "http://stacklok.dev.example.com"));
-    });
+    const dir = copies.make("bad-config", (d) =>
+      replaceInFile(d, "Pulumi.dev.yaml", "https://stacklok.dev.example.com", "http://stacklok.dev.example.com"),
+    );
     // Type checking is not what this is about; skip it as PULUMI_NODEJS_TRANSPILE_ONLY would.
     const run = await runWithPulumiRuntime({ projectDir: dir, stack: loadStackConfig(dir, "dev"), typeCheck: false });
     expect(run.exitCode).not.toBe(0);

@@ -1,19 +1,10 @@
 /**
- * Runs the program on Pulumi's mock engine, in process, the way the nodejs
- * runtime does (inside the root Stack resource), and reports what it
- * registered. Every call sets fresh mocks, so runs never see each other.
+ * Runs the program in process on Pulumi's mock engine (tools/mock-engine)
+ * with the given stack config, and reports what it registered.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, deployPlatformIdentity, type PlatformOutputs } from "../../components";
-import {
-  collectReport,
-  createOktaMocks,
-  createOptionsRecorder,
-  orgHostFromConfig,
-  type OktaMockOptions,
-  type RecordedResource,
-  type RunReport,
-} from "../../tools/mock-engine/oktaMocks.cjs";
+import { runOffline } from "../../tools/mock-engine/inProcess";
+import type { OktaMockOptions, RecordedResource, RunReport } from "../../tools/mock-engine/oktaMocks.cjs";
 
 export type { RecordedResource, RunReport };
 
@@ -42,36 +33,23 @@ function engineValue(value: unknown): string {
 export async function runProgram(options: RunOptions): Promise<RunResult> {
   const config: Record<string, string> = { ...options.extraConfig };
   for (const [key, value] of Object.entries(options.config)) config[`${CONFIG_NAMESPACE}:${key}`] = engineValue(value);
-  const okta = createOktaMocks({
-    orgHost: orgHostFromConfig(config),
-    // An untouched default server that already lists Stacklok's audiences, so
-    // runs warn only when a test sets up a server whose audiences would go.
-    defaultServer: { description: "Default Authorization Server for your Applications", audiences: ["enterprise-manager", "cloud-ui"] },
-    ...options,
-  });
-  await pulumi.runtime.setMocks(okta.mocks, options.project ?? "stacklok-identity", options.stack ?? "dev", false);
-  pulumi.runtime.setAllConfig(config, options.secretKeys?.map((k) => `${CONFIG_NAMESPACE}:${k}`));
-
-  const recorder = createOptionsRecorder();
+  const { config: _config, extraConfig: _extra, secretKeys, stack, project, ...mocks } = options;
   let outputs: PlatformOutputs | undefined;
-  let error: Error | undefined;
-  // A program error is caught inside the stack and reported, rather than left
-  // to reject the runtime's internal promises (the tests for the real
-  // runtime's failure path are in pulumiRuntime.test.ts).
-  await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation(recorder.transformation);
-    try {
-      outputs = await deployPlatformIdentity();
-      return outputs;
-    } catch (err) {
-      error = err instanceof Error ? err : new Error(String(err));
-      return {};
-    }
+  const run = await runOffline({
+    project: project ?? "stacklok-identity",
+    stack: stack ?? "dev",
+    config,
+    ...(secretKeys ? { secretKeys: secretKeys.map((k) => `${CONFIG_NAMESPACE}:${k}`) } : {}),
+    mocks: {
+      // An untouched default server that already lists Stacklok's audiences, so
+      // runs warn only when a test sets up a server whose audiences would go.
+      defaultServer: { description: "Default Authorization Server for your Applications", audiences: ["enterprise-manager", "cloud-ui"] },
+      ...mocks,
+    },
+    program: async () => (outputs = await deployPlatformIdentity()),
   });
-  // Wait for every registration RPC, including the stack outputs.
-  await pulumi.runtime.disconnect();
-  const report = await collectReport(okta, recorder);
-  return { ...report, ...(outputs ? { outputs } : {}), ...(error ? { error } : {}) };
+  const { exported: _exported, ...report } = run;
+  return { ...report, ...(outputs ? { outputs } : {}) };
 }
 
 /** Okta resources only (no components, no stack). */

@@ -1,0 +1,69 @@
+/**
+ * npm run bench:plan [-- --rounds 15]
+ *
+ * Issue #4's performance bar: the offline plan of each example stack takes at
+ * most 1.5 times as long as bare `node -e "require('@pulumi/pulumi');
+ * require('@pulumi/okta')"`, the floor for any run of the program. Each
+ * command is a fresh node process, as a user runs it. The three commands
+ * run interleaved, round by round, so background load hits all of them
+ * alike; the verdict uses medians.
+ */
+import { spawnSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({ options: { rounds: { type: "string", default: "15" }, warmup: { type: "string", default: "2" } } });
+const rounds = Number(values.rounds);
+const warmup = Number(values.warmup);
+if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(warmup) || warmup < 0) {
+  throw new Error(`--rounds and --warmup must be whole numbers (got ${values.rounds}, ${values.warmup})`);
+}
+
+const root = join(__dirname, "..");
+const LIMIT = 1.5;
+
+const commands = {
+  floor: ["-e", "require('@pulumi/pulumi'); require('@pulumi/okta')"],
+  "plan dev": [join(root, "tools", "plan", "main.cjs"), "--stack", "dev"],
+  "plan prod": [join(root, "tools", "plan", "main.cjs"), "--stack", "prod"],
+} as const;
+type Name = keyof typeof commands;
+const names = Object.keys(commands) as Name[];
+
+function timeOnce(name: Name): number {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, commands[name], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  if (run.status !== 0) throw new Error(`${name} exited ${String(run.status)}: ${run.stderr.toString()}`);
+  return elapsed;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+// Warm-up fills the OS file cache and the plan's compile cache.
+for (let i = 0; i < warmup; i++) for (const name of names) timeOnce(name);
+
+const times: Record<Name, number[]> = { floor: [], "plan dev": [], "plan prod": [] };
+for (let round = 0; round < rounds; round++) {
+  for (const name of names) times[name].push(timeOnce(name));
+}
+
+const floor = median(times.floor);
+console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+console.log(`${rounds} interleaved rounds after ${warmup} warm-up rounds; wall time of a fresh node process each\n`);
+console.log("| command | median ms | min ms | max ms | median / floor |");
+console.log("|---|---|---|---|---|");
+let worst = 0;
+for (const name of names) {
+  const m = median(times[name]);
+  const ratio = m / floor;
+  if (name !== "floor") worst = Math.max(worst, ratio);
+  console.log(`| ${name} | ${m.toFixed(0)} | ${Math.min(...times[name]).toFixed(0)} | ${Math.max(...times[name]).toFixed(0)} | ${ratio.toFixed(2)} |`);
+}
+console.log(`\nWorst plan / floor: ${worst.toFixed(2)} (limit ${LIMIT})`);
+process.exitCode = worst <= LIMIT ? 0 : 1;

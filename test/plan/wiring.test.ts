@@ -1,0 +1,153 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { OktaType } from "../../components/facts";
+import type { RecordedResource, RunReport } from "../../tools/mock-engine/oktaMocks.cjs";
+import { analyzeWiring, type WiringCode } from "../../tools/plan/wiring";
+import { baseConfig, findResource, runProgram } from "../support/program";
+
+let single: RunReport;
+let perComponent: RunReport;
+
+beforeAll(async () => {
+  single = await runProgram({ config: { ...baseConfig } });
+  perComponent = await runProgram({ config: { ...baseConfig, mode: "per-component" } });
+});
+
+/** A copy of a report with one resource's inputs changed. */
+function withInputs(report: RunReport, type: string, name: string, change: (inputs: Record<string, unknown>) => Record<string, unknown>): RunReport {
+  findResource(report, type, name); // fails loudly if the premise is wrong
+  return {
+    ...report,
+    resources: report.resources.map((r): RecordedResource => (r.type === type && r.name === name ? { ...r, inputs: change({ ...r.inputs }) } : r)),
+  };
+}
+
+function without(report: RunReport, type: string, name: string): RunReport {
+  findResource(report, type, name);
+  return { ...report, resources: report.resources.filter((r) => !(r.type === type && r.name === name)) };
+}
+
+function withOutputs(report: RunReport, change: (outputs: Record<string, unknown>) => void): RunReport {
+  const outputs = structuredClone(report.stackOutputs ?? {});
+  change(outputs);
+  return { ...report, stackOutputs: outputs };
+}
+
+function codes(report: RunReport): WiringCode[] {
+  return analyzeWiring(report).problems.map((p) => p.code);
+}
+
+describe("a correctly wired plan", () => {
+  it.each([
+    ["single", () => single],
+    ["per-component", () => perComponent],
+  ])("%s: both clients get tokens their component and the registry accept", (_, report) => {
+    const wiring = analyzeWiring(report());
+    expect(wiring.problems).toEqual([]);
+    const [cli, ui] = wiring.flows;
+    expect(cli).toMatchObject({ client: "cli", component: "Enterprise Manager", issued: true, audience: "enterprise-manager" });
+    expect(cli?.scopes).toContain("toolhive:config:read");
+    expect(cli?.acceptedBy).toEqual(["Enterprise Manager", "Registry Server"]);
+    expect(ui).toMatchObject({ client: "cloudUi", component: "Cloud UI", issued: true, audience: "cloud-ui" });
+    expect(ui?.acceptedBy).toEqual(["Cloud UI", "Registry Server"]);
+  });
+
+  it("per-component: each client's issuer is its own server", () => {
+    const [cli, ui] = analyzeWiring(perComponent).flows;
+    expect(cli?.serverName).toBe("stacklok-dev-enterprise-manager");
+    expect(ui?.serverName).toBe("stacklok-dev-cloud-ui");
+    expect(cli?.issuer).not.toBe(ui?.issuer);
+  });
+
+  it("accepts ALL_CLIENTS policies and EVERYONE rules", async () => {
+    const run = await runProgram({
+      config: { ...baseConfig, accessPolicyClients: "all-clients", createAccessGroup: false, allowEveryone: true },
+    });
+    expect(analyzeWiring(run).problems).toEqual([]);
+  });
+});
+
+describe("each broken wiring is caught", () => {
+  it("an audience configured on a component but on no server its issuer points at", () => {
+    const broken = withInputs(single, OktaType.authServerDefault, "default", (i) => ({ ...i, audiences: ["cloud-ui"] }));
+    const { problems } = analyzeWiring(broken);
+    expect(problems.map((p) => p.code)).toContain("audience_not_on_server");
+    expect(problems.find((p) => p.code === "audience_not_on_server")?.message).toContain('audience "enterprise-manager" is on no server');
+  });
+
+  it("the required scope missing on the issuing server", () => {
+    const { problems } = analyzeWiring(without(perComponent, OktaType.serverScope, "enterprise-manager-scope"));
+    expect(problems[0]?.code).toBe("scope_missing_on_server");
+    expect(problems[0]?.message).toContain("stacklok-dev-enterprise-manager");
+  });
+
+  it("the required scope not allowed by the rule", () => {
+    const broken = withInputs(single, OktaType.serverPolicyRule, "default-access-rule", (i) => ({
+      ...i,
+      scopeWhitelists: ["openid", "profile", "email", "offline_access"],
+    }));
+    const { problems } = analyzeWiring(broken);
+    expect(problems.map((p) => p.code)).toContain("scope_not_allowed");
+    expect(problems.find((p) => p.code === "scope_not_allowed")?.message).toContain("toolhive:config:read");
+  });
+
+  it("a client in no policy's whitelist", () => {
+    const cliId = findResource(perComponent, OktaType.oauthApp, "cli-desktop").outputs["clientId"];
+    const broken = withInputs(perComponent, OktaType.serverPolicy, "enterprise-manager-access-policy", (i) => ({
+      ...i,
+      clientWhitelists: ["0oasomebodyelse00000"],
+    }));
+    const { problems } = analyzeWiring(broken);
+    expect(problems.map((p) => p.code)).toContain("client_not_whitelisted");
+    expect(problems[0]?.message).toContain(String(cliId));
+  });
+
+  it("an app with no user assignment", () => {
+    expect(codes(without(single, OktaType.appGroupAssignments, "cloud-ui-groups"))).toContain("app_unassigned");
+    const empty = withInputs(single, OktaType.appGroupAssignments, "cli-desktop-groups", (i) => ({ ...i, groups: [] }));
+    expect(codes(empty)).toContain("app_unassigned");
+  });
+
+  it("an app grant the rule does not allow", () => {
+    const broken = withInputs(single, OktaType.serverPolicyRule, "default-access-rule", (i) => ({
+      ...i,
+      grantTypeWhitelists: ["client_credentials"],
+    }));
+    expect(codes(broken)).toEqual(["grant_not_allowed", "grant_not_allowed", "registry_provider_unissued", "registry_provider_unissued"]);
+    const implicitApp = withInputs(single, OktaType.oauthApp, "cli-desktop", (i) => ({ ...i, grantTypes: ["authorization_code", "implicit"] }));
+    expect(codes(implicitApp)).toContain("grant_not_allowed");
+  });
+
+  it("a rule that admits none of the app's assigned groups", () => {
+    const broken = withInputs(single, OktaType.serverPolicyRule, "default-access-rule", (i) => ({
+      ...i,
+      groupWhitelists: ["00gunrelated00000000"],
+    }));
+    expect(codes(broken)).toContain("no_assigned_user_admitted");
+  });
+
+  it("a component pointed at an issuer no planned server has", () => {
+    const broken = withOutputs(single, (o) => {
+      (o["enterpriseManager"] as Record<string, unknown>)["issuer"] = "https://example.okta.com";
+    });
+    expect(codes(broken)).toContain("issuer_unplanned");
+  });
+
+  it("a component configured with a client ID no planned app has", () => {
+    const broken = withOutputs(single, (o) => {
+      (o["cloudUi"] as Record<string, unknown>)["clientId"] = "0oanotplanned0000000";
+    });
+    expect(codes(broken)).toContain("client_unplanned");
+  });
+
+  it("a registry provider no client's token matches, and a client the registry does not trust", () => {
+    const broken = withOutputs(perComponent, (o) => {
+      const providers = (o["registryServer"] as { providers: { audience: string }[] }).providers;
+      providers[1] = { ...providers[1], audience: "cloud-ui-typo" };
+    });
+    expect(codes(broken).sort()).toEqual(["registry_distrusts_client", "registry_provider_unissued"]);
+  });
+
+  it("a run that exported no outputs", () => {
+    expect(codes({ ...single, stackOutputs: {} })).toEqual(["outputs_missing"]);
+  });
+});
