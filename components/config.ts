@@ -48,7 +48,7 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const OKTA_GROUP_ID = /^00g[A-Za-z0-9]{17}$/;
 
 /** Claim names Okta reserves for its own access-token claims. */
-const RESERVED_CLAIM_NAMES = new Set([
+export const RESERVED_CLAIM_NAMES: ReadonlySet<string> = new Set([
   "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "ver", "cid", "uid", "scp",
   "auth_time", "acr", "amr", "idp", "token_type", "at_hash", "c_hash", "nonce",
 ]);
