@@ -48,7 +48,7 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const OKTA_GROUP_ID = /^00g[A-Za-z0-9]{17}$/;
 
 /** Claim names Okta reserves for its own access-token claims. */
-const RESERVED_CLAIM_NAMES = new Set([
+export const RESERVED_CLAIM_NAMES: ReadonlySet<string> = new Set([
   "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "ver", "cid", "uid", "scp",
   "auth_time", "acr", "amr", "idp", "token_type", "at_hash", "c_hash", "nonce",
 ]);
@@ -59,6 +59,39 @@ function parseUrl(value: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** RFC 3986's characters: letters, digits, `-._~`, the reserved punctuation and `%`. */
+const URI_CHARACTER = /[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/;
+
+/**
+ * What makes the string as written differ from the URL the parser read. The
+ * program sends the string itself to Okta (which compares redirect URIs
+ * exactly) and to the charts, but the WHATWG parser silently drops tabs and
+ * line breaks, trims spaces, percent-encodes or punycodes other characters,
+ * and repairs `https:host` or a numeric host like `http://2130706433`; a
+ * check on the parsed URL alone would pass a string that is not that URL.
+ */
+function writtenUrlProblem(value: string, url: URL): string | undefined {
+  const odd = [...value].find((ch) => !URI_CHARACTER.test(ch));
+  if (odd !== undefined) {
+    const code = `U+${(odd.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    return `contains ${JSON.stringify(odd)} (${code}), which a URL cannot carry as written`;
+  }
+  const prefix = `${url.protocol}//`;
+  if (!value.toLowerCase().startsWith(prefix)) return `does not start with ${prefix}`;
+  if (url.username || url.password) return "carries credentials";
+  const authority = value.slice(prefix.length).split(/[/?#]/, 1)[0] ?? "";
+  const host = authority.replace(/:\d*$/, "").toLowerCase();
+  if (host !== url.hostname) return `writes its host as ${JSON.stringify(host)}, which is read as ${JSON.stringify(url.hostname)}`;
+  return undefined;
+}
+
+/** DNS limits (RFC 1035) the URL parser does not apply. */
+function dnsNameProblem(hostname: string): string | undefined {
+  return hostname.length > 253 || hostname.split(".").some((label) => label.length > 63)
+    ? "has a host name DNS cannot resolve (labels of at most 63 characters, 253 in all)"
+    : undefined;
 }
 
 /**
@@ -75,13 +108,12 @@ const httpsUrl = (example: string) =>
         ? "is not a URL"
         : url.protocol !== "https:"
           ? `uses ${url.protocol.replace(":", "")}, not https`
-          : url.username || url.password
-            ? "carries credentials"
-            : url.search || url.hash || value.includes("#")
+          : (writtenUrlProblem(value, url) ??
+            (url.search || url.hash || value.includes("?") || value.includes("#")
               ? "has a query or fragment"
               : value.includes("*")
                 ? "contains a wildcard"
-                : undefined;
+                : dnsNameProblem(url.hostname)));
       if (problem) ctx.addIssue({ code: "custom", message: `${problem}; expected an https URL such as ${example}` });
     })
     .transform((value) => value.replace(/\/+$/, ""));
@@ -96,11 +128,12 @@ const loopbackRedirectUri = z
         ? `uses ${url.protocol.replace(":", "")}`
         : !LOOPBACK_HOSTS.has(url.hostname)
           ? `is not a loopback address (${url.hostname})`
-          : url.hash || value.includes("#")
-            ? "has a fragment"
-            : value.includes("*")
-              ? "contains a wildcard"
-              : undefined;
+          : (writtenUrlProblem(value, url) ??
+            (url.hash || value.includes("#")
+              ? "has a fragment"
+              : value.includes("*")
+                ? "contains a wildcard"
+                : undefined));
     if (problem) {
       ctx.addIssue({
         code: "custom",
@@ -114,13 +147,33 @@ const loopbackRedirectUri = z
 const audience = (fallback: string) =>
   z
     .string({ error: `expected an audience string such as "${fallback}"` })
-    .regex(/^\S{1,1024}$/, { error: "expected a non-empty audience without whitespace (tokens must match it exactly)" })
+    // URI characters only: an invisible or look-alike character (NUL, a
+    // zero-width space, a Cyrillic "a") makes an audience no token matches.
+    .regex(new RegExp(`^${URI_CHARACTER.source}{1,1024}$`), {
+      error:
+        "expected a non-empty audience without whitespace: at most 1024 URI characters (letters, digits, " +
+        "-._~:/?#[]@!$&'()*+,;=%), as tokens must match it exactly",
+    })
     .default(fallback);
 
-const oktaObjectName = (what: string) =>
-  z
-    .string({ error: `expected ${what}` })
-    .regex(/^[^\p{Cc}]{1,100}$/u, { error: `expected ${what}: 1 to 100 characters, no control characters` });
+/**
+ * The authorization server name. Only the exact `default` adopts Okta's
+ * server; `Default` or `default ` would quietly create a custom server (and
+ * fail with E0000015 on a free org), so look-alikes are refused.
+ */
+const authorizationServerName = z
+  .string({ error: "expected an authorization server name" })
+  .superRefine((value, ctx) => {
+    const problem = !/^[^\p{Cc}\p{Cf}]{1,100}$/u.test(value)
+      ? "expected 1 to 100 characters, no control or invisible characters"
+      : value.trim() !== value
+        ? "has leading or trailing whitespace; expected the name exactly as Okta shows it"
+        : value !== DEFAULT_SERVER_NAME && value.toLowerCase() === DEFAULT_SERVER_NAME
+          ? `differs from "${DEFAULT_SERVER_NAME}" only in case; expected exactly "${DEFAULT_SERVER_NAME}" to adopt Okta's ` +
+            "pre-provisioned server, or a distinct name for a custom one"
+          : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 const claimName = z
   .string({ error: "expected a claim name" })
@@ -146,7 +199,7 @@ const groupsRegex = z
 
 const expression = z
   .string({ error: "expected an Okta Expression Language expression" })
-  .min(1, { error: "expected a non-empty Okta Expression Language expression" })
+  .regex(/\S/, { error: "expected a non-empty Okta Expression Language expression" })
   .refine((value) => value.trim() !== "user.groups", {
     error:
       "reads a user-profile attribute `groups` that does not exist in Okta; for group names use " +
@@ -190,7 +243,7 @@ const schema = z.strictObject({
       error: "expected 1 to 32 lowercase letters, digits or dashes (it goes into Okta object names)",
     })
     .optional(),
-  authorizationServer: oktaObjectName("an authorization server name").default(DEFAULT_SERVER_NAME),
+  authorizationServer: authorizationServerName.default(DEFAULT_SERVER_NAME),
   audiences: json(audiencesObject).prefault({}),
   cloudUiUrl: httpsUrl("https://stacklok.example.com"),
   enterpriseManagerUrl: httpsUrl("https://manager.stacklok.example.com").optional(),

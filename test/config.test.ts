@@ -160,6 +160,34 @@ describe("URLs", () => {
   });
 });
 
+describe("URLs are checked as written, not as the URL parser repairs them", () => {
+  // The program sends the string itself to Okta, which compares redirect URIs
+  // exactly; the WHATWG parser drops CR/LF and tabs, trims spaces and reads
+  // `http://2130706433` as 127.0.0.1, so the string must already be that URL.
+  it("names the character a URL cannot carry, with its code point (a homoglyph looks right on screen)", () => {
+    expectOneProblem({ ...baseConfig, cloudUiUrl: "https://stacklok.ex\u0430mple.com" }, "cloudUiUrl", "U+0430");
+    expectOneProblem({ ...baseConfig, cliRedirectUris: ["http://localhost:8666/cb\r\n"] }, "cliRedirectUris[0]", "U+000D");
+  });
+
+  it("names the host as written and as read", () => {
+    expectOneProblem({ ...baseConfig, cliRedirectUris: ["http://0x7f.1:8666/cb"] }, "cliRedirectUris[0]", '"0x7f.1"', '"127.0.0.1"');
+  });
+
+  it("still accepts what Okta and the CLI compare as written", () => {
+    const config = valid({
+      ...baseConfig,
+      cloudUiUrl: "https://xn--stacklk-r2a.example.com:443/ui/",
+      registryUrl: "https://Registry.Example.com/v1;x=1/(a)",
+      cliRedirectUris: ["http://localhost:8666", "https://[::1]/cb", "http://LOCALHOST:1234/a%20b"],
+      audiences: { enterpriseManager: "api://stacklok/em?v=1", cloudUi: "https://stacklok.example.com/ui#aud" },
+      authorizationServer: "Stacklok Shared (dev)",
+    });
+    expect(config.cloudUiUrl).toBe("https://xn--stacklk-r2a.example.com:443/ui");
+    expect(config.cliRedirectUris).toHaveLength(3);
+    expect(config.authorizationServer).toBe("Stacklok Shared (dev)");
+  });
+});
+
 describe("audiences", () => {
   it("rejects audiences that collide, in either mode", () => {
     for (const mode of ["single", "per-component"]) {

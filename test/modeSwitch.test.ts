@@ -1,34 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { OktaType } from "../components/facts";
+import { APP_RESOURCES, inPlaceParentMoves, PARENT_ID_INPUTS } from "./support/modeSwitch";
 import { baseConfig, findResource, runProgram, type RunResult } from "./support/program";
-
-/** Children whose parent id the provider cannot change in place (it updates the old id under the new parent). */
-const PARENT_ID_INPUTS: Record<string, string[]> = {
-  [OktaType.serverScope]: ["authServerId"],
-  [OktaType.serverClaim]: ["authServerId"],
-  [OktaType.serverPolicy]: ["authServerId"],
-  [OktaType.serverPolicyRule]: ["authServerId", "policyId"],
-};
-
-/**
- * What `pulumi up` would have to do in place that the real provider cannot:
- * a resource keeping its URN while its parent id changes.
- */
-function inPlaceParentMoves(before: RunResult, after: RunResult): string[] {
-  const previous = new Map(before.resources.map((r) => [r.urn, r]));
-  const moves: string[] = [];
-  for (const resource of after.resources) {
-    const fields = PARENT_ID_INPUTS[resource.type];
-    const old = previous.get(resource.urn);
-    if (!fields || !old) continue;
-    for (const field of fields) {
-      if (old.inputs[field] !== resource.inputs[field]) {
-        moves.push(`${resource.urn}: ${field} ${String(old.inputs[field])} -> ${String(resource.inputs[field])}`);
-      }
-    }
-  }
-  return moves;
-}
 
 const variants = {
   "single on default": { ...baseConfig },
@@ -53,12 +26,7 @@ const pairs = (Object.keys(variants) as Variant[]).flatMap((from) =>
 
 describe.each(pairs)("switching from %s to %s", (from, to) => {
   it("keeps both OAuth apps and their assignments, so client IDs survive", () => {
-    for (const [type, name] of [
-      [OktaType.oauthApp, "cli-desktop"],
-      [OktaType.oauthApp, "cloud-ui"],
-      [OktaType.appGroupAssignments, "cli-desktop-groups"],
-      [OktaType.appGroupAssignments, "cloud-ui-groups"],
-    ] as const) {
+    for (const [type, name] of APP_RESOURCES) {
       const before = findResource(runs[from], type, name);
       const after = findResource(runs[to], type, name);
       expect(after.urn).toBe(before.urn);

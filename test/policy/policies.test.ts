@@ -6,44 +6,16 @@
  * (preview-time) inputs are handled is tested against the real analyzer
  * server in analyzer.test.ts.
  */
-import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { OktaType, REQUIRED_SCOPE } from "../../components/facts";
 import { POLICY_PACK_NAME, policies } from "../../policy/policies";
-
-function fakeArgs(type: string, props: Record<string, unknown>, name: string, config: object): ResourceValidationArgs {
-  return {
-    type,
-    props,
-    name,
-    urn: `urn:pulumi:dev::stacklok-identity::${type}::${name}`,
-    opts: {
-      protect: false,
-      ignoreChanges: [],
-      aliases: [],
-      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-      additionalSecretOutputs: [],
-    },
-    stackTags: new Map(),
-    isType: () => false,
-    asType: () => undefined,
-    getConfig: <T extends object>() => config as T,
-    notApplicable: (reason?: string) => {
-      throw new Error(`notApplicable: ${reason ?? ""}`);
-    },
-  };
-}
+import { validationArgs, validationsOf } from "../support/policyPack";
 
 function policyNamed(name: string): ResourceValidationPolicy {
   const policy = policies.find((p) => p.name === name);
   if (policy === undefined) throw new Error(`no policy ${name}`);
   return policy;
-}
-
-function validationsOf(policy: ResourceValidationPolicy) {
-  const validate = policy.validateResource;
-  if (validate === undefined) return [];
-  return Array.isArray(validate) ? validate : [validate];
 }
 
 /** Runs one policy the way the analyzer server does and returns the messages it reported. */
@@ -57,7 +29,7 @@ async function report(
   const messages: string[] = [];
   const reportViolation: ReportViolation = (message) => messages.push(message);
   for (const validation of validationsOf(policyNamed(policyName))) {
-    await validation(fakeArgs(type, props, name, config), reportViolation);
+    await validation(validationArgs(type, props, name, config), reportViolation);
   }
   return messages;
 }

@@ -1,0 +1,96 @@
+/**
+ * Reliability suite, issue #5: the stack is safe to destroy. Pins README's
+ * "What a destroy leaves behind": with `protect: true` exactly the apps (a new
+ * app is a new client ID for every user), the created group and custom
+ * servers refuse deletion; the org-wide `roles` attribute is retained on
+ * every stack; nothing else is guarded, so a destroy removes it.
+ *
+ * The `default` server is neither: it stays because okta.AuthServerDefault's
+ * delete is a no-op in the provider (okta-provider-constraints ASD-05), with
+ * the audiences and description this stack set.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CONFIG_NAMESPACE } from "../components/config";
+import { OktaType } from "../components/facts";
+import { loadStackConfig } from "../tools/mock-engine/stackConfig";
+import { baseConfig, findResource, runProgram, type RunResult } from "./support/program";
+
+const T = OktaType;
+
+/** Pulumi.prod.yaml as the engine passes it: our keys, and the provider's settings. */
+function prodStack(): { config: Record<string, unknown>; extraConfig: Record<string, string> } {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const config: Record<string, unknown> = {};
+  const extraConfig: Record<string, string> = {};
+  for (const [key, value] of Object.entries(loadStackConfig(join(__dirname, ".."), "prod").config)) {
+    if (key.startsWith(prefix)) config[key.slice(prefix.length)] = value;
+    else extraConfig[key] = value;
+  }
+  return { config, extraConfig };
+}
+
+const prod = prodStack();
+
+/** A custom server's Pulumi name per layout; `default` is adopted, not created. */
+const layouts = [
+  { layout: "per-component", overrides: { mode: "per-component" }, customServers: ["cloud-ui", "enterprise-manager"] },
+  { layout: "single on a custom server", overrides: { mode: "single", authorizationServer: "stacklok-prod" }, customServers: ["shared"] },
+  { layout: "single on default", overrides: { mode: "single" }, customServers: [] },
+] as const;
+
+const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
+const guarded = (run: RunResult, option: "protect" | "retainOnDelete") =>
+  run.resources.filter((r) => r.options[option] === true).map(key).sort();
+
+const ROLES_ATTRIBUTE = `${T.userSchemaProperty}::roles-attribute`;
+
+describe.each(layouts)("destroying a production stack ($layout)", ({ overrides, customServers }) => {
+  const run = () => runProgram({ config: { ...prod.config, ...overrides }, extraConfig: prod.extraConfig, stack: "prod" });
+
+  it("is refused for exactly the apps, the created group and custom servers", async () => {
+    const result = await run();
+    expect(result.error).toBeUndefined();
+    expect(prod.config["protect"]).toBe("true");
+    expect(guarded(result, "protect")).toEqual(
+      [
+        `${T.oauthApp}::cli-desktop`,
+        `${T.oauthApp}::cloud-ui`,
+        `${T.group}::access-group`,
+        ...customServers.map((name) => `${T.authServer}::${name}`),
+      ].sort(),
+    );
+  });
+
+  it("keeps only the org-wide roles attribute, and deletes everything else", async () => {
+    const result = await run();
+    expect(guarded(result, "retainOnDelete")).toEqual([ROLES_ATTRIBUTE]);
+  });
+});
+
+describe("the default server on destroy", () => {
+  it("is adopted with okta.AuthServerDefault, whose delete is a no-op, so neither protect nor retain is needed", async () => {
+    const result = await runProgram({ config: { ...prod.config, mode: "single" }, extraConfig: prod.extraConfig, stack: "prod" });
+    const server = findResource(result, T.authServerDefault, "default");
+    expect(server.options.protect).not.toBe(true);
+    expect(server.options.retainOnDelete).not.toBe(true);
+    // What a destroy leaves on it: the audiences and description this stack set.
+    expect(server.inputs["audiences"]).toEqual(["enterprise-manager", "cloud-ui"]);
+    expect(server.inputs["description"]).toContain("managed by Pulumi stack stacklok-identity/prod");
+  });
+});
+
+describe("destroying a stack that does not ask for protection", () => {
+  it.each(layouts)("protects nothing ($layout)", async ({ overrides }) => {
+    const result = await runProgram({ config: { ...baseConfig, ...overrides } });
+    expect(result.error).toBeUndefined();
+    expect(guarded(result, "protect")).toEqual([]);
+    expect(guarded(result, "retainOnDelete")).toEqual([ROLES_ATTRIBUTE]);
+  });
+
+  it("leaves nothing managed behind when the roles attribute is not managed", async () => {
+    const result = await runProgram({ config: { ...baseConfig, mode: "per-component", manageRolesAttribute: false } });
+    expect(guarded(result, "protect")).toEqual([]);
+    expect(guarded(result, "retainOnDelete")).toEqual([]);
+  });
+});
