@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { DEFAULT_AUDIENCES, DEFAULT_CLI_REDIRECT_URI, DEFAULT_SERVER_NAME, Okta } from "./facts";
+import { DEFAULT_AUDIENCES, DEFAULT_CLI_REDIRECT_URI, DEFAULT_SERVER_NAME, LOOPBACK_HOSTS, Okta } from "./facts";
 
 export const CONFIG_NAMESPACE = "stacklok-identity";
 
@@ -42,7 +42,6 @@ const boolean = z.preprocess(
 // ---------------------------------------------------------------------------
 // Value rules
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Okta group IDs are 20 characters starting with `00g`. */
 const OKTA_GROUP_ID = /^00g[A-Za-z0-9]{17}$/;
@@ -126,7 +125,7 @@ const loopbackRedirectUri = z
       ? "is not a URL"
       : url.protocol !== "http:" && url.protocol !== "https:"
         ? `uses ${url.protocol.replace(":", "")}`
-        : !LOOPBACK_HOSTS.has(url.hostname)
+        : !LOOPBACK_HOSTS.includes(url.hostname)
           ? `is not a loopback address (${url.hostname})`
           : (writtenUrlProblem(value, url) ??
             (url.hash || value.includes("#")

@@ -34,6 +34,19 @@ export const DEFAULT_AUDIENCES = {
   cloudUi: "cloud-ui",
 } as const;
 
+/**
+ * Loopback hosts a native app's http redirect URI may use. Okta compares
+ * redirect URIs as strings, so `localhost` and `127.0.0.1` are different URIs.
+ */
+export const LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
+
+/** The platform components' names as operators know them. */
+export const COMPONENT_TITLE = {
+  enterpriseManager: "Enterprise Manager",
+  cloudUi: "Cloud UI",
+  registryServer: "Registry Server",
+} as const;
+
 /** The CLI's loopback callback. Okta matches redirect URIs exactly, port included. */
 export const DEFAULT_CLI_REDIRECT_URI = "http://localhost:8666/callback";
 
