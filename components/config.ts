@@ -299,6 +299,17 @@ const schema = z.strictObject({
       error: 'expected "ORG_URL" or "CUSTOM_URL" (DYNAMIC makes the issuer vary per request, which the components reject)',
     })
     .optional(),
+  extraAudiences: json(
+    z
+      .array(audience("api://default").unwrap(), { error: "expected a list of audiences" })
+      .refine((list) => new Set(list).size === list.length, { error: "lists the same audience twice" }),
+  ).default([]),
+  authenticationPolicyId: z
+    .string({ error: "expected an Okta authentication policy ID" })
+    .regex(/^rst[A-Za-z0-9]{17}$/, {
+      error: "expected an authentication policy ID: rst followed by 17 letters or digits (Security > Authentication Policies)",
+    })
+    .optional(),
   protect: boolean.default(false),
   takeOverDefaultServer: boolean.default(false),
 });
@@ -344,7 +355,15 @@ export interface StacklokIdentityConfig {
     policyClients: RawConfig["accessPolicyClients"];
   };
   claims: ClaimSpec[];
-  manageRolesAttribute: boolean;
+  /**
+   * The custom user-profile attribute to create for the roles claim: the
+   * attribute its `user.<attribute>` expression reads, when config manages it.
+   */
+  rolesAttribute?: string;
+  /** Single mode: audiences the server keeps besides Stacklok's (e.g. `api://default` for other apps). */
+  extraAudiences: string[];
+  /** Assign this authentication (sign-on) policy to both apps; unset leaves the apps' policy alone. */
+  authenticationPolicyId?: string;
   tokens: TokenLifetimes;
   cloudUiTokenEndpointAuthMethod: RawConfig["cloudUiTokenEndpointAuthMethod"];
   issuerMode?: RawConfig["issuerMode"];
@@ -363,7 +382,10 @@ const CLAIM_DEFAULTS: Record<ClaimKey, { name: string; groupsRegex?: string; exp
   email: { name: "email", expression: "user.email" },
 };
 
-export const ROLES_ATTRIBUTE = "roles";
+/** The attribute a `user.<attribute>` expression reads, if that is all it does. */
+function profileAttributeRead(expression: string): string | undefined {
+  return expression.trim().match(/^user\.([A-Za-z_][A-Za-z0-9_]*)$/)?.[1];
+}
 
 function resolveClaims(raw: RawConfig["claims"]): ClaimSpec[] {
   const specs: ClaimSpec[] = [];
@@ -382,6 +404,17 @@ function resolveClaims(raw: RawConfig["claims"]): ClaimSpec[] {
   return specs;
 }
 
+/**
+ * Creating the attribute is an org-wide change, so only when a roles claim
+ * reads exactly one profile attribute; a claim built from groups or a longer
+ * expression needs none.
+ */
+function rolesAttribute(manage: boolean, claims: ClaimSpec[]): { rolesAttribute?: string } {
+  const roles = claims.find((c) => c.key === "roles");
+  const attribute = manage && roles?.valueType === Okta.claimValueType.expression ? profileAttributeRead(roles.value) : undefined;
+  return attribute === undefined ? {} : { rolesAttribute: attribute };
+}
+
 /** Cross-key rules zod's per-key schema cannot express. */
 function crossKeyProblems(raw: RawConfig, claims: ClaimSpec[]): Problem[] {
   const problems: Problem[] = [];
@@ -395,6 +428,32 @@ function crossKeyProblems(raw: RawConfig, claims: ClaimSpec[]): Problem[] {
         "for one is rejected by the other",
     });
   }
+  if (raw.mode === "per-component" && raw.authorizationServer !== DEFAULT_SERVER_NAME) {
+    problems.push({
+      path: ["authorizationServer"],
+      value: raw.authorizationServer,
+      message:
+        "only applies to single mode; per-component mode creates one server per component " +
+        "(stacklok-<environment>-enterprise-manager and -cloud-ui). Remove the key or use mode: single",
+    });
+  }
+  if (raw.extraAudiences.length > 0 && raw.mode === "per-component") {
+    problems.push({
+      path: ["extraAudiences"],
+      value: raw.extraAudiences,
+      message: "only applies to single mode, where an existing server (such as default) keeps audiences other apps use",
+    });
+  }
+  const ours = [enterpriseManager, cloudUi].map((a) => a.toLowerCase());
+  raw.extraAudiences.forEach((extra, i) => {
+    if (ours.includes(extra.toLowerCase())) {
+      problems.push({
+        path: ["extraAudiences", i],
+        value: extra,
+        message: "is already one of Stacklok's audiences; list only audiences other apps use",
+      });
+    }
+  });
   const seen = new Map<string, ClaimKey>();
   for (const spec of claims) {
     const clash = seen.get(spec.name);
@@ -560,7 +619,9 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ParseCon
         policyClients: value.accessPolicyClients,
       },
       claims,
-      manageRolesAttribute: value.manageRolesAttribute && claims.some((c) => c.key === "roles"),
+      ...rolesAttribute(value.manageRolesAttribute, claims),
+      extraAudiences: value.extraAudiences,
+      ...(value.authenticationPolicyId === undefined ? {} : { authenticationPolicyId: value.authenticationPolicyId }),
       tokens: {
         accessTokenLifetimeMinutes: value.accessTokenLifetimeMinutes,
         refreshTokenLifetimeMinutes: value.refreshTokenLifetimeMinutes,

@@ -54,7 +54,8 @@ export function defaultServerFindings(
   return { warnings };
 }
 
-export class DefaultServerClaimedError extends pulumi.RunError {}
+/** The `default` server cannot be read, or may not be adopted. A RunError: Pulumi prints it without a stack trace. */
+export class DefaultServerError extends pulumi.RunError {}
 
 /** Reads `default` from Okta and applies `defaultServerFindings`; throws before anything is created. */
 export async function assertDefaultServerAdoptable(
@@ -66,7 +67,7 @@ export async function assertDefaultServerAdoptable(
   try {
     current = await okta.auth.getServer({ name: DEFAULT_SERVER_NAME });
   } catch (err) {
-    throw new DefaultServerClaimedError(
+    throw new DefaultServerError(
       `Could not read Okta's "default" authorization server: ${err instanceof Error ? err.message : String(err)}. ` +
         "Check okta:orgName and okta:baseUrl, that the API token or service app may read authorization servers " +
         "(okta.authorizationServers.read), and that the org has API Access Management.",
@@ -74,5 +75,5 @@ export async function assertDefaultServerAdoptable(
   }
   const findings = defaultServerFindings(current, ourAudiences, stackId, takeOver);
   for (const warning of findings.warnings) void pulumi.log.warn(warning);
-  if (findings.error) throw new DefaultServerClaimedError(findings.error);
+  if (findings.error) throw new DefaultServerError(findings.error);
 }

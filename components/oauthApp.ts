@@ -14,6 +14,8 @@ export interface AppSpec {
   responseTypes: string[];
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /** Refresh-token rotation; the provider sends STATIC (no rotation) when unset. */
+  refreshTokenRotation: "ROTATE" | "STATIC";
 }
 
 /** Both apps use the authorization code flow; refresh comes from the app grant plus `offline_access`. */
@@ -35,6 +37,9 @@ export function cliAppSpec(config: StacklokIdentityConfig): AppSpec {
     responseTypes: [...RESPONSE_TYPES],
     redirectUris: [...config.cliRedirectUris],
     postLogoutRedirectUris: [],
+    // A public client's refresh token sits on a laptop: rotate it on every
+    // use, so a stolen copy stops working once the real client refreshes.
+    refreshTokenRotation: "ROTATE",
   };
 }
 
@@ -52,6 +57,9 @@ export function cloudUiAppSpec(config: StacklokIdentityConfig): AppSpec {
     responseTypes: [...RESPONSE_TYPES],
     redirectUris: [config.cloudUiUrl + CLOUD_UI_CALLBACK_PATH],
     postLogoutRedirectUris: [config.cloudUiUrl + CLOUD_UI_POST_LOGOUT_PATH],
+    // A confidential client: the refresh token is useless without the
+    // secret. Kept static, as the Cloud UI stores one token per session.
+    refreshTokenRotation: "STATIC",
   };
 }
 
@@ -59,6 +67,12 @@ export interface OAuthAppArgs {
   spec: AppSpec;
   /** Groups whose members may sign in. Users not assigned get `user_not_assigned`. */
   groupIds: pulumi.Input<string>[];
+  /**
+   * The authentication (sign-on) policy to assign. Unset, the provider is told
+   * to leave the app's policy alone; otherwise it would reassign the org's
+   * default policy on every update, undoing one an admin set (say, MFA).
+   */
+  authenticationPolicyId?: string;
   /** Refuse to delete the app (a new app means a new client ID for every user). */
   protect: boolean;
 }
@@ -85,7 +99,14 @@ export class OAuthApp extends pulumi.ComponentResource {
         responseTypes: spec.responseTypes,
         redirectUris: spec.redirectUris,
         postLogoutRedirectUris: spec.postLogoutRedirectUris,
+        refreshTokenRotation: spec.refreshTokenRotation,
+        // Seconds the previous token still works after rotation, for a
+        // client whose refresh response was lost in transit.
+        ...(spec.refreshTokenRotation === "ROTATE" ? { refreshTokenLeeway: 30 } : {}),
         consentMethod: "TRUSTED",
+        ...(args.authenticationPolicyId === undefined
+          ? { skipAuthenticationPolicy: true }
+          : { authenticationPolicy: args.authenticationPolicyId }),
         status: "ACTIVE",
       },
       { parent: this, protect: args.protect },

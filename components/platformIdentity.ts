@@ -2,7 +2,7 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import { AuthorizationServer } from "./authorizationServer";
 import { buildChartValues, registryProviders, renderChartValuesYaml } from "./chartValues";
-import { ROLES_ATTRIBUTE, type StacklokIdentityConfig } from "./config";
+import type { StacklokIdentityConfig } from "./config";
 import type {
   ChartValues,
   CloudUiOutput,
@@ -13,10 +13,12 @@ import type {
 import { Okta, REQUIRED_SCOPE } from "./facts";
 import { oktaNames } from "./naming";
 import { cliAppSpec, cloudUiAppSpec, OAuthApp } from "./oauthApp";
-import { planTopology, type ClientApp, type ServerKey, type Topology } from "./topology";
+import type { ClientApp, ServerKey, Topology } from "./topology";
 
 export interface PlatformIdentityArgs {
   config: StacklokIdentityConfig;
+  /** The servers, audiences and clients to build (`planTopology`). */
+  topology: Topology;
   /** `<project>/<stack>`: recorded on the servers this stack manages. */
   stackId: string;
   /** Okta's built-in Everyone group, looked up when `allowEveryone` is set. */
@@ -51,35 +53,39 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     super("stacklok:identity:PlatformIdentity", name, {}, opts);
     const { config, stackId } = args;
     const names = oktaNames(config.environment);
-    this.topology = planTopology(config, stackId);
+    this.topology = args.topology;
 
     const groupIds = this.accessGroupIds(args, names.accessGroup);
 
     // Org-wide: the attribute exists once per org whatever the number of
     // stacks. Kept on destroy (deleting it wipes every user's roles), and
     // replaced delete-first because "create" re-posts the same attribute.
-    const rolesAttribute = config.manageRolesAttribute
-      ? new okta.UserSchemaProperty(
-          "roles-attribute",
-          {
-            index: ROLES_ATTRIBUTE,
-            title: "Stacklok roles",
-            description: "Stacklok Enterprise platform roles, sent in the roles access-token claim",
-            type: "array",
-            arrayType: "string",
-            master: "PROFILE_MASTER",
-            // Users must not be able to grant themselves roles.
-            permissions: "READ_ONLY",
-            scope: "NONE",
-            userType: "default",
-          },
-          { parent: this, deleteBeforeReplace: true, retainOnDelete: true },
-        )
-      : undefined;
+    const rolesAttribute =
+      config.rolesAttribute === undefined
+        ? undefined
+        : new okta.UserSchemaProperty(
+            "roles-attribute",
+            {
+              index: config.rolesAttribute,
+              title: "Stacklok roles",
+              description: "Stacklok Enterprise platform roles, sent in the roles access-token claim",
+              type: "array",
+              arrayType: "string",
+              // Okta holds the value even for users mastered by AD or an HR
+              // system, so admins can set roles on every user.
+              master: "OKTA",
+              // Users must not be able to grant themselves roles.
+              permissions: "READ_ONLY",
+              scope: "NONE",
+              userType: "default",
+            },
+            { parent: this, deleteBeforeReplace: true, retainOnDelete: true },
+          );
 
+    const appPolicy = config.authenticationPolicyId === undefined ? {} : { authenticationPolicyId: config.authenticationPolicyId };
     this.apps = {
-      cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds, protect: config.protect }, { parent: this }),
-      cloudUi: new OAuthApp("cloud-ui", { spec: cloudUiAppSpec(config), groupIds, protect: config.protect }, { parent: this }),
+      cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds, ...appPolicy, protect: config.protect }, { parent: this }),
+      cloudUi: new OAuthApp("cloud-ui", { spec: cloudUiAppSpec(config), groupIds, ...appPolicy, protect: config.protect }, { parent: this }),
     };
 
     this.servers = new Map(
@@ -108,10 +114,7 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     );
 
     this.outputs = this.buildOutputs(config, stackId);
-    this.registerOutputs({
-      enterpriseManager: this.outputs.enterpriseManager,
-      registryServer: this.outputs.registryServer,
-    });
+    this.registerOutputs({ ...this.outputs });
   }
 
   /** The groups assigned to both apps: the created group, the listed ones, and Everyone if allowed. */

@@ -14,13 +14,15 @@ export async function deployPlatformIdentity(): Promise<PlatformOutputs> {
   const config = readStackConfig();
   const stackId = `${pulumi.getProject()}/${pulumi.getStack()}`;
 
-  const adopted = planTopology(config, stackId).servers.find((server) => server.adoptDefault);
+  const topology = planTopology(config, stackId);
+  const adopted = topology.servers.find((server) => server.adoptDefault);
   if (adopted) await assertDefaultServerAdoptable(adopted.audiences, stackId, config.takeOverDefaultServer);
 
   const everyoneGroupId = config.access.everyone ? (await okta.group.getEveryoneGroup()).id : undefined;
 
   const identity = new PlatformIdentity("stacklok", {
     config,
+    topology,
     stackId,
     ...(everyoneGroupId === undefined ? {} : { everyoneGroupId }),
   });

@@ -4,7 +4,7 @@
  * the components turn it into resources, the tests and the plan read it.
  */
 import type { StacklokIdentityConfig } from "./config";
-import { DEFAULT_SERVER_NAME, OIDC_SCOPES, REQUIRED_SCOPE } from "./facts";
+import { COMPONENT_TITLE, DEFAULT_SERVER_NAME, OIDC_SCOPES, REQUIRED_SCOPE } from "./facts";
 import { managedByMarker, oktaNames } from "./naming";
 
 export type PlatformComponent = "enterpriseManager" | "cloudUi";
@@ -56,13 +56,14 @@ function serverPlan(
   stackId: string,
 ): ServerPlan {
   const issuesRequiredScope = components.includes("enterpriseManager");
-  const what = components.map((c) => (c === "enterpriseManager" ? "Enterprise Manager" : "Cloud UI")).join(" and ");
+  const what = components.map((c) => COMPONENT_TITLE[c]).join(" and ");
   return {
     key,
     adoptDefault: key === "default",
     name,
     description: `Stacklok Enterprise ${what} tokens (${config.environment}), ${managedByMarker(stackId)}`,
-    audiences: components.map((c) => config.audiences[c]),
+    // Single mode may keep audiences other apps in the org rely on (extraAudiences).
+    audiences: [...components.map((c) => config.audiences[c]), ...(key === "default" || key === "shared" ? config.extraAudiences : [])],
     issuesRequiredScope,
     clients: components.map((c) => CLIENT_OF[c]),
     scopes: issuesRequiredScope ? [...OIDC_SCOPES, REQUIRED_SCOPE] : [...OIDC_SCOPES],

@@ -41,7 +41,9 @@ describe("defaults", () => {
     });
     expect(config.cloudUiTokenEndpointAuthMethod).toBe("client_secret_basic");
     expect(config.protect).toBe(false);
-    expect(config.manageRolesAttribute).toBe(true);
+    expect(config.rolesAttribute).toBe("roles");
+    expect(config.extraAudiences).toEqual([]);
+    expect(config.authenticationPolicyId).toBeUndefined();
   });
 
   it("defaults to claims that yield values in a real token: a GROUPS regex, user.roles and user.email", () => {
@@ -89,7 +91,38 @@ describe("defaults", () => {
       { key: "email", name: "mail", valueType: "EXPRESSION", value: "user.email" },
     ]);
     // Nothing reads the roles attribute without the roles claim.
-    expect(config.manageRolesAttribute).toBe(false);
+    expect(config.rolesAttribute).toBeUndefined();
+  });
+});
+
+describe("the roles attribute", () => {
+  it("is the profile attribute the roles claim reads", () => {
+    expect(valid({ ...baseConfig, claims: { roles: { expression: "user.stacklokRoles" } } }).rolesAttribute).toBe("stacklokRoles");
+  });
+
+  it("is not created when the roles claim reads no single attribute, or config opts out", () => {
+    expect(valid({ ...baseConfig, claims: { roles: { groupsRegex: "role-.*" } } }).rolesAttribute).toBeUndefined();
+    expect(valid({ ...baseConfig, claims: { roles: { expression: "user.isMemberOfGroupName('admins') ? {'admin'} : {}" } } }).rolesAttribute).toBeUndefined();
+    expect(valid({ ...baseConfig, manageRolesAttribute: false }).rolesAttribute).toBeUndefined();
+  });
+});
+
+describe("single-mode only keys", () => {
+  it("rejects a custom authorizationServer in per-component mode, where it would be ignored", () => {
+    expectOneProblem({ ...baseConfig, mode: "per-component", authorizationServer: "stacklok" }, "authorizationServer", "only applies to single mode");
+  });
+
+  it("keeps extra audiences on the single server, but not Stacklok's own twice, and not in per-component mode", () => {
+    expect(valid({ ...baseConfig, extraAudiences: ["api://default"] }).extraAudiences).toEqual(["api://default"]);
+    expectOneProblem({ ...baseConfig, extraAudiences: ["cloud-ui"] }, "extraAudiences[0]", "already one of Stacklok's audiences");
+    expectOneProblem({ ...baseConfig, mode: "per-component", extraAudiences: ["api://default"] }, "extraAudiences", "only applies to single mode");
+  });
+});
+
+describe("authentication policy", () => {
+  it("takes an Okta authentication policy id", () => {
+    expect(valid({ ...baseConfig, authenticationPolicyId: "rstabcdefghij0123456" }).authenticationPolicyId).toBe("rstabcdefghij0123456");
+    expectOneProblem({ ...baseConfig, authenticationPolicyId: "Require MFA" }, "authenticationPolicyId", '"Require MFA"', "rst");
   });
 });
 

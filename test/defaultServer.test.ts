@@ -51,6 +51,29 @@ describe("the program", () => {
     expect(run.invocations.map((i) => i.token)).toEqual(["okta:auth/getServer:getServer"]);
   });
 
+  it("takes the server over from another stack when told to, and records itself", async () => {
+    const run = await runProgram({
+      stack: "dev",
+      config: { ...baseConfig, takeOverDefaultServer: true },
+      defaultServer: { description: described("stacklok-identity/staging"), audiences: ours },
+    });
+    expect(run.error).toBeUndefined();
+    const server = oktaResources(run).find((r) => r.type === "okta:index/authServerDefault:AuthServerDefault");
+    expect(ownerFromDescription(server?.inputs["description"] as string)).toBe("stacklok-identity/dev");
+  });
+
+  it("stops with what to check when default cannot be read", async () => {
+    const run = await runProgram({
+      config: { ...baseConfig },
+      defaultServerError: "E0000015: You do not have permission to access the feature you are requesting",
+    });
+    expect(run.error?.name).toBe("Error");
+    expect(run.error?.message).toContain('Could not read Okta\'s "default" authorization server');
+    expect(run.error?.message).toContain("E0000015");
+    expect(run.error?.message).toContain("API Access Management");
+    expect(oktaResources(run)).toEqual([]);
+  });
+
   it("does not read default at all in per-component mode or on a custom server", async () => {
     for (const config of [{ ...baseConfig, mode: "per-component" }, { ...baseConfig, authorizationServer: "stacklok" }]) {
       const run = await runProgram({ config, defaultServer: { description: described("someone/else"), audiences: [] } });

@@ -16,6 +16,7 @@ import {
   listValue,
   loopbackUriArb,
   resolveSample,
+  switchedTo,
   validConfigArb,
   withList,
   type ConfigSample,
@@ -134,6 +135,9 @@ describe("the valid-config arbitrary", () => {
         return t.refreshTokenLifetimeMinutes > 0 && t.refreshTokenWindowMinutes === t.refreshTokenLifetimeMinutes;
       }),
       seen("protected", (r) => r.config.protect),
+      seen("extra audiences on the single server", (r) => r.config.mode === "single" && r.config.extraAudiences.length > 0),
+      seen("roles attribute other than roles", (r) => r.config.rolesAttribute !== undefined && r.config.rolesAttribute !== "roles"),
+      seen("authentication policy", (r) => r.config.authenticationPolicyId !== undefined),
     ]);
     expect(Object.entries(coverage).filter(([, hit]) => !hit).map(([what]) => what)).toEqual([]);
   });
@@ -244,8 +248,8 @@ describe("properties of the program over valid configs", () => {
   it("keeps both apps and moves no child to another server when the mode switches", async () => {
     await fc.assert(
       fc.asyncProperty(validConfigArb, async (sample) => {
-        const single = await runSample(sample, { ...sample.config, mode: "single" });
-        const perComponent = await runSample(sample, { ...sample.config, mode: "per-component" });
+        const single = await runSample(sample, switchedTo(sample.config, "single"));
+        const perComponent = await runSample(sample, switchedTo(sample.config, "per-component"));
         for (const [type, name] of APP_RESOURCES) {
           const before = findResource(single, type, name);
           const after = findResource(perComponent, type, name);

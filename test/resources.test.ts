@@ -91,8 +91,8 @@ describe("names are explicit (Pulumi would otherwise autoname them <logical>-<he
     const resources = oktaResources(run).filter((r) => (named as readonly string[]).includes(r.type));
     expect(resources.length).toBeGreaterThan(5);
     for (const resource of resources) {
+      // The mock engine never autonames, so an unset name shows here as undefined.
       expect(typeof resource.inputs["name"], `${resource.type}::${resource.name}`).toBe("string");
-      expect(resource.inputs["name"]).not.toMatch(new RegExp(`^${resource.name}-[0-9a-f]{7}$`));
     }
   });
 
@@ -121,6 +121,21 @@ describe("the adopted default server", () => {
     const ui = findResource(perComponent, T.authServer, "cloud-ui");
     expect(em.inputs).toMatchObject({ name: "stacklok-dev-enterprise-manager", audiences: ["enterprise-manager"], issuerMode: "ORG_URL", credentialsRotationMode: "AUTO" });
     expect(ui.inputs).toMatchObject({ name: "stacklok-dev-cloud-ui", audiences: ["cloud-ui"], issuerMode: "ORG_URL", credentialsRotationMode: "AUTO" });
+  });
+});
+
+describe("org-wide changes", () => {
+  it("keeps extra audiences on the single server for other apps in the org", async () => {
+    const run = await runProgram({ config: { ...baseConfig, extraAudiences: ["api://default"] } });
+    expect(findResource(run, T.authServerDefault, "default").inputs["audiences"]).toEqual(["enterprise-manager", "cloud-ui", "api://default"]);
+  });
+
+  it("creates the profile attribute the roles claim reads, Okta-mastered so admins can set it for every user", async () => {
+    expect(findResource(single, T.userSchemaProperty, "roles-attribute").inputs).toMatchObject({ index: "roles", master: "OKTA" });
+    const run = await runProgram({ config: { ...baseConfig, claims: { roles: { expression: "user.stacklokRoles" } } } });
+    expect(findResource(run, T.userSchemaProperty, "roles-attribute").inputs["index"]).toBe("stacklokRoles");
+    const fromGroups = await runProgram({ config: { ...baseConfig, claims: { roles: { groupsRegex: "role-.*" } } } });
+    expect(resourcesOfType(fromGroups, T.userSchemaProperty)).toEqual([]);
   });
 });
 
@@ -273,6 +288,25 @@ describe("OAuth apps", () => {
     for (const app of [single, perComponent].flatMap((run) => resourcesOfType(run, T.oauthApp))) {
       expect(app.inputs["grantTypes"]).not.toContain("implicit");
       expect(app.inputs["grantTypes"]).not.toContain("password");
+    }
+  });
+
+  it("the public client rotates its refresh tokens; the confidential one keeps them", () => {
+    expect(findResource(single, T.oauthApp, "cli-desktop").inputs).toMatchObject({ refreshTokenRotation: "ROTATE", refreshTokenLeeway: 30 });
+    const web = findResource(single, T.oauthApp, "cloud-ui").inputs;
+    expect(web["refreshTokenRotation"]).toBe("STATIC");
+    expect(web["refreshTokenLeeway"]).toBeUndefined();
+  });
+
+  it("leaves the apps' sign-on policy alone unless config names one", async () => {
+    for (const app of resourcesOfType(single, T.oauthApp)) {
+      expect(app.inputs["skipAuthenticationPolicy"]).toBe(true);
+      expect(app.inputs["authenticationPolicy"]).toBeUndefined();
+    }
+    const run = await runProgram({ config: { ...baseConfig, authenticationPolicyId: "rstabcdefghij0123456" } });
+    for (const app of resourcesOfType(run, T.oauthApp)) {
+      expect(app.inputs["authenticationPolicy"]).toBe("rstabcdefghij0123456");
+      expect(app.inputs["skipAuthenticationPolicy"]).toBeUndefined();
     }
   });
 

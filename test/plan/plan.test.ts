@@ -53,6 +53,9 @@ describe.each([
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^Offline plan for stacklok-identity/${stack} \\(mode ${mode}\\)`));
     expect(text.stdout).toContain("Wiring: OK.");
+    // Only the single server carries two audiences, which only a real token can settle.
+    if (mode === "single") expect(text.stdout).toContain("To check on the real org:\n  - default carries enterprise-manager, cloud-ui");
+    else expect(text.stdout).not.toContain("To check on the real org");
   });
 
   it("shows the resources as a tree by component, with the inputs that matter", () => {

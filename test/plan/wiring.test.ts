@@ -66,6 +66,13 @@ describe("a correctly wired plan", () => {
   });
 });
 
+describe("what only a real token can settle", () => {
+  it("notes a server carrying several audiences, and only then", () => {
+    expect(analyzeWiring(single).notes).toEqual([expect.stringContaining("default carries enterprise-manager, cloud-ui; Okta documents one audience")]);
+    expect(analyzeWiring(perComponent).notes).toEqual([]);
+  });
+});
+
 describe("each broken wiring is caught", () => {
   it("an audience configured on a component but on no server its issuer points at", () => {
     const broken = withInputs(single, OktaType.authServerDefault, "default", (i) => ({ ...i, audiences: ["cloud-ui"] }));
@@ -145,6 +152,12 @@ describe("each broken wiring is caught", () => {
       providers[1] = { ...providers[1], audience: "cloud-ui-typo" };
     });
     expect(codes(broken).sort()).toEqual(["registry_distrusts_client", "registry_provider_unissued"]);
+  });
+
+  it("two planned servers with the component's issuer", () => {
+    const server = findResource(single, OktaType.authServerDefault, "default");
+    const twice = { ...single, resources: [...single.resources, { ...server, name: "copy", urn: `${server.urn}-copy` }] };
+    expect(codes(twice)).toContain("issuer_ambiguous");
   });
 
   it("a run that exported no outputs", () => {

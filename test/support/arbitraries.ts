@@ -91,7 +91,7 @@ const claimName = fc
   )
   .filter((name) => !RESERVED_CLAIM_NAMES.has(name));
 
-const groupsRegex = fc.constantFrom(".*", "^stacklok-", "^(admins|developers)$", "team-[a-z]+", "Everyone");
+const groupsRegex = fc.constantFrom(".*", "stacklok-.*", "^(admins|developers)$", "team-[a-z]+", "Everyone");
 const expression = fc.oneof(
   fc.constantFrom(
     "user.roles",
@@ -195,6 +195,32 @@ function encodeAll(model: Model): fc.Arbitrary<Model> {
   return fc.record(Object.fromEntries(Object.entries(defined).map(([key, value]) => [key, encodedArb(value)])));
 }
 
+/** A custom server name and extra audiences only mean something in single mode; elsewhere they are errors. */
+function singleModeKeysOnlyInSingleMode(model: Model): Model {
+  if (model["mode"] === "single") return model;
+  return { ...model, authorizationServer: model["authorizationServer"] === DEFAULT_SERVER_NAME ? DEFAULT_SERVER_NAME : undefined, extraAudiences: undefined };
+}
+
+/**
+ * The same raw config switched to `mode`, as a user would switch it: the
+ * single-mode keys go when leaving single mode.
+ */
+export function switchedTo(config: Record<string, unknown>, mode: "single" | "per-component"): Record<string, unknown> {
+  if (mode === "single") return { ...config, mode };
+  const { authorizationServer: _server, extraAudiences: _extra, ...rest } = config;
+  return { ...rest, mode };
+}
+
+/** Extra audiences must not repeat Stacklok's own. */
+function extraAudiencesAreExtra(model: Model): boolean {
+  const audiences = (model["audiences"] ?? {}) as { enterpriseManager?: string; cloudUi?: string };
+  const ours = [audiences.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager, audiences.cloudUi ?? DEFAULT_AUDIENCES.cloudUi].map((a) =>
+    a.toLowerCase(),
+  );
+  const extra = (model["extraAudiences"] as string[] | undefined) ?? [];
+  return extra.every((a) => !ours.includes(a.toLowerCase()));
+}
+
 /** Valid raw configs over the whole config space, with the stack they run as. */
 export const validConfigArb: fc.Arbitrary<ConfigSample> = fc
   .record({
@@ -219,11 +245,14 @@ export const validConfigArb: fc.Arbitrary<ConfigSample> = fc
           issuerMode: maybe(fc.constantFrom(Okta.issuerMode.orgUrl, Okta.issuerMode.customUrl)),
           protect: maybe(fc.boolean()),
           takeOverDefaultServer: maybe(fc.boolean()),
+          extraAudiences: maybe(fc.uniqueArray(audienceValue, { minLength: 1, maxLength: 2, selector: (a) => a.toLowerCase() })),
+          authenticationPolicyId: maybe(fc.stringMatching(/^rst[A-Za-z0-9]{17}$/)),
         }),
         accessArb,
         lifetimesArb,
       )
-      .map(([keys, access, lifetimes]): Model => ({ ...keys, ...access, ...lifetimes })),
+      .map(([keys, access, lifetimes]): Model => singleModeKeysOnlyInSingleMode({ ...keys, ...access, ...lifetimes }))
+      .filter(extraAudiencesAreExtra),
   })
   .chain(({ stack, model }) => encodeAll(model).map((config) => ({ stack, config })));
 

@@ -57,9 +57,19 @@ function orgHostFromConfig(config) {
  * @typedef {{
  *   orgHost?: string,
  *   defaultServer?: DefaultServerState,
+ *   defaultServerError?: string,
  *   everyoneGroupId?: string,
  * }} OktaMockOptions
  */
+
+/**
+ * An invoke failure as the engine reports it: the SDK reads the message from
+ * the gRPC status `details`, so a plain Error would arrive empty.
+ * @param {string} message
+ */
+function invokeError(message) {
+  return Object.assign(new Error(message), { details: message });
+}
 
 /**
  * @param {OktaMockOptions} [options]
@@ -120,6 +130,8 @@ function createOktaMocks(options = {}) {
       invocations.push({ token: args.token, inputs: args.inputs });
       switch (args.token) {
         case "okta:auth/getServer:getServer":
+          // As Okta answers an org without API Access Management, or a token without the scope.
+          if (options.defaultServerError) throw invokeError(options.defaultServerError);
           return {
             id: "default",
             name: "default",
@@ -136,7 +148,7 @@ function createOktaMocks(options = {}) {
         case "okta:group/getEveryoneGroup:getEveryoneGroup":
           return { id: options.everyoneGroupId ?? placeholderId("00g", "Everyone"), name: "Everyone", description: "All users in your organization" };
         default:
-          throw new Error(`the mock Okta org has no answer for invoke ${args.token}`);
+          throw invokeError(`the mock Okta org has no answer for invoke ${args.token}`);
       }
     },
   };
@@ -263,7 +275,8 @@ async function collectReport(okta, recorder) {
     const dependsOn = opts.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
     const parent = urnOf(opts.parent);
     return {
-      urn: entry ? engineUrn(byResource, entry) : "",
+      // The root stack registers before the recorder exists; its URN is fixed.
+      urn: entry ? engineUrn(byResource, entry) : `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${reg.type}::${reg.name}`,
       type: reg.type,
       name: reg.name,
       custom: reg.custom,

@@ -32,7 +32,7 @@ export interface PlanDocument {
   tokenFlows: TokenFlow[];
   chartValues: unknown;
   chartValuesYaml: string;
-  wiring: { ok: boolean; problems: WiringProblem[] };
+  wiring: { ok: boolean; problems: WiringProblem[]; notes: string[] };
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
@@ -215,7 +215,7 @@ export function buildPlan(inputs: PlanInputs): PlanDocument {
     tokenFlows: wiring.flows,
     chartValues: outputs["chartValues"] ?? null,
     chartValuesYaml: "",
-    wiring: { ok: wiring.problems.length === 0, problems: wiring.problems },
+    wiring: { ok: wiring.problems.length === 0, problems: wiring.problems, notes: wiring.notes },
   };
   const secrets = secretValues(report, inputs.config, inputs.secretKeys);
   const safe = masked(plan, secrets);

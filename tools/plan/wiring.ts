@@ -53,6 +53,8 @@ export interface TokenFlow {
 export interface Wiring {
   flows: TokenFlow[];
   problems: WiringProblem[];
+  /** What the plan cannot settle offline and a real token must show. */
+  notes: string[];
 }
 
 const outputsSchema = z.object({
@@ -247,6 +249,7 @@ export function analyzeWiring(report: RunReport): Wiring {
     return {
       flows: [],
       problems: [{ code: "outputs_missing", message: "the program exported no enterpriseManager, cloudUi and registryServer outputs to check" }],
+      notes: [],
     };
   }
   const outputs = parsed.data;
@@ -270,5 +273,22 @@ export function analyzeWiring(report: RunReport): Wiring {
       });
     }
   }
-  return { flows, problems };
+  return { flows, problems, notes: audienceNotes(plan, flows) };
+}
+
+/**
+ * Okta documents one audience per authorization server; Stacklok's runbook
+ * puts several on `default` and says each token still carries one. Nothing
+ * offline can tell which a real token gets, so say so.
+ */
+function audienceNotes(plan: Planned, flows: TokenFlow[]): string[] {
+  const issuers = new Set(flows.map((f) => f.issuer));
+  return plan.servers
+    .filter((server) => issuers.has(text(server.outputs["issuer"])) && strings(server.inputs["audiences"]).length > 1)
+    .map(
+      (server) =>
+        `${serverName(server)} carries ${strings(server.inputs["audiences"]).join(", ")}; Okta documents one audience per ` +
+        "server. After pulumi up, check a real token of each client (npm run verify-token): its aud must be its " +
+        "component's audience alone, or per-component isolation is lost.",
+    );
 }
