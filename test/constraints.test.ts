@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OktaType } from "../components/facts";
-import { oktaConstraintViolations } from "./support/oktaConstraints";
+import { oktaRejections } from "./support/oktaConstraints";
 import { baseConfig, findResource, oktaResources, runProgram } from "./support/program";
 
 const configs: [string, Record<string, unknown>][] = [
@@ -27,7 +27,7 @@ describe.each(configs)("%s", (_, config) => {
     const run = await runProgram({ config });
     expect(run.error).toBeUndefined();
     expect(oktaResources(run).length).toBeGreaterThan(10);
-    expect(oktaConstraintViolations(run.resources)).toEqual([]);
+    expect(await oktaRejections(run.resources)).toEqual([]);
   });
 });
 
@@ -65,14 +65,14 @@ describe("the constraint check itself", () => {
           return r;
       }
     });
-    const violations = oktaConstraintViolations(broken).join("\n");
+    const violations = (await oktaRejections(broken)).join("\n");
     for (const expected of [
-      "description must be 1 to 255",
-      "access-token lifetime 2 outside",
-      "refresh window 10080 not between",
+      "[okta-access-policy-description] description is \"\"",
+      "[okta-access-rule-token-lifetimes] accessTokenLifetimeMinutes is 2",
+      "refreshTokenWindowMinutes is 10080 with accessTokenLifetimeMinutes 2 and refreshTokenLifetimeMinutes 1440",
       "set deleteBeforeReplace",
       "profile is not a JSON object",
-      "name is not set",
+      "[okta-explicit-names] name is unset",
     ]) {
       expect(violations).toContain(expected);
     }
