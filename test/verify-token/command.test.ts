@@ -63,9 +63,9 @@ describe("verdict and exit status", () => {
     const result = await run(["--outputs", outputsFile, emToken]);
 
     expect(result.code).toBe(EXIT.rejected);
-    expect(result.stdout).toContain("Enterprise Cloud UI: REJECTED");
+    expect(result.stdout).toContain("Cloud UI: REJECTED");
     expect(result.stdout).toContain("error audience_mismatch");
-    expect(result.stdout).toContain("Result: rejected by Enterprise Cloud UI.");
+    expect(result.stdout).toContain("Result: rejected by Cloud UI.");
   });
 
   it("reads the token from standard input, Bearer prefix and line breaks included", async () => {
@@ -184,7 +184,7 @@ describe("npm run verify-token (the real entry point)", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
 
     expect(code).toBe(EXIT.rejected);
-    expect(stdout).toContain("Enterprise Cloud UI: REJECTED");
+    expect(stdout).toContain("Cloud UI: REJECTED");
     expect(stdout).toContain('aud is "enterprise-manager"; expected "cloud-ui"');
   });
 });

@@ -2,8 +2,16 @@
  * Reading what each component expects from the stack outputs and the flags.
  */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_AUDIENCES, REQUIRED_SCOPE } from "../../components/facts";
-import { UsageError, buildExpectations, type ComponentExpectation, type ComponentId } from "../../tools/verify-token";
+import { COMPONENT_TITLE, DEFAULT_AUDIENCES, PLATFORM_CLAIM_NAMES, REQUIRED_SCOPE } from "../../components/facts";
+import {
+  COMPONENTS,
+  REGISTRY_AUTHORIZATION_CLAIMS,
+  UsageError,
+  buildExpectations,
+  componentTitle,
+  type ComponentExpectation,
+  type ComponentId,
+} from "../../tools/verify-token";
 
 const issuer = "https://acme.okta.com/oauth2/default";
 const jwksUri = `${issuer}/v1/keys`;
@@ -137,5 +145,20 @@ describe("from flags", () => {
 
   it("refuses to run with no expected values", () => {
     expect(() => buildExpectations({})).toThrow(/--outputs outputs.json .* or at least --issuer/);
+  });
+});
+
+describe("facts shared with the program", () => {
+  it("titles each component as facts.ts does", () => {
+    expect(COMPONENTS.map(componentTitle)).toEqual([
+      COMPONENT_TITLE.enterpriseManager,
+      COMPONENT_TITLE.cloudUi,
+      COMPONENT_TITLE.registryServer,
+    ]);
+  });
+
+  it("checks the registry's groups and roles claims under the platform's claim names", () => {
+    expect(REGISTRY_AUTHORIZATION_CLAIMS).toEqual({ groups: "groups", roles: "roles" });
+    for (const name of Object.values(REGISTRY_AUTHORIZATION_CLAIMS)) expect(PLATFORM_CLAIM_NAMES).toContain(name);
   });
 });

@@ -23,10 +23,10 @@ const MAX_STDIN_CHARS = 1 << 20;
 
 export const USAGE = `Usage: npm run verify-token -- [options] [token]
 
-Says whether the Enterprise Manager, the Enterprise Cloud UI and the Registry
-Server would accept an access token, and every reason if not. The token is
-read from standard input when not given as an argument (safer: arguments end
-up in shell history and process lists).
+Says whether the Enterprise Manager, the Cloud UI and the Registry Server
+would accept an access token, and every reason if not. The token is read
+from standard input when not given as an argument (safer: arguments end up
+in shell history and process lists).
 
 Expected values (at least one of --outputs or --issuer):
   --outputs <file>        stack outputs: pulumi stack output --json --show-secrets > outputs.json

@@ -6,24 +6,42 @@
  */
 import { z } from "zod";
 import type { StackOutputs } from "../../components/contract";
-import { DEFAULT_AUDIENCES, REQUIRED_SCOPE } from "../../components/facts";
+import { COMPONENT_TITLE, DEFAULT_AUDIENCES, PLATFORM_CLAIM_NAMES, REQUIRED_SCOPE } from "../../components/facts";
 import { isHttpUrl, type JwksLocation } from "./key-source";
 
+/** The verifier's names for the components: its --component values and the ids in its JSON report. */
 export const COMPONENTS = ["enterprise-manager", "cloud-ui", "registry-server"] as const;
 export type ComponentId = (typeof COMPONENTS)[number];
 
-export const COMPONENT_TITLE: Record<ComponentId, string> = {
-  "enterprise-manager": "Enterprise Manager",
-  "cloud-ui": "Enterprise Cloud UI",
-  "registry-server": "Registry Server",
+/**
+ * The stack output each component's expected values are read from
+ * (contract.ts). facts.ts titles the components by the same keys.
+ */
+const OUTPUT_KEY = {
+  "enterprise-manager": "enterpriseManager",
+  "cloud-ui": "cloudUi",
+  "registry-server": "registryServer",
+} as const satisfies Record<ComponentId, keyof StackOutputs & keyof typeof COMPONENT_TITLE>;
+
+/** The component's name as operators know it (facts.ts). */
+export function componentTitle(component: ComponentId): string {
+  return COMPONENT_TITLE[OUTPUT_KEY[component]];
+}
+
+type PlatformClaimName = (typeof PLATFORM_CLAIM_NAMES)[number];
+
+/** facts.ts's claim names keyed by themselves: naming one it does not list fails to compile. */
+const PLATFORM_CLAIM = Object.fromEntries(PLATFORM_CLAIM_NAMES.map((name) => [name, name])) as {
+  readonly [N in PlatformClaimName]: N;
 };
 
 /**
- * The claims the Registry Server maps to platform roles (runbook step 3).
- * The platform's claim mapping can rename them; --roles-claim and
- * --groups-claim follow such a rename.
+ * The claims the Registry Server maps to platform roles (DESIGN section 1,
+ * runbook step 3); `email` only identifies the user. The platform's claim
+ * mapping can rename them; --roles-claim and --groups-claim follow such a
+ * rename.
  */
-export const REGISTRY_AUTHORIZATION_CLAIMS = { groups: "groups", roles: "roles" } as const;
+export const REGISTRY_AUTHORIZATION_CLAIMS = { groups: PLATFORM_CLAIM.groups, roles: PLATFORM_CLAIM.roles } as const;
 
 /** One issuer a component trusts and the audience it accepts from it. */
 export interface TrustedIssuer {
@@ -81,13 +99,6 @@ const cloudUiSchema = z.object({ issuer: httpUrl, audience: name, jwksUri: httpU
 const registryServerSchema = z.object({
   providers: z.array(z.object({ name, issuerUrl: httpUrl, audience: name })).min(1, { error: "expected at least one provider" }),
 });
-
-/** The outputs the verifier reads, keyed as in the stack (contract.ts). */
-const OUTPUT_KEY = {
-  "enterprise-manager": "enterpriseManager",
-  "cloud-ui": "cloudUi",
-  "registry-server": "registryServer",
-} as const satisfies Record<ComponentId, keyof StackOutputs>;
 
 type Section<T> = { value: T } | { problem: string };
 

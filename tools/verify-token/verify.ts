@@ -6,7 +6,7 @@
  */
 import { compactVerify, errors, type CompactVerifyGetKey, type CryptoKey } from "jose";
 import { checkAudience, checkAuthorizationClaims, checkIssuer, checkLifetime, checkScope, type AcceptedAudience } from "./claim-checks";
-import { COMPONENT_TITLE, REGISTRY_AUTHORIZATION_CLAIMS, type ComponentExpectation, type ComponentId } from "./expectations";
+import { REGISTRY_AUTHORIZATION_CLAIMS, componentTitle, type ComponentExpectation, type ComponentId } from "./expectations";
 import { ReasonCode, finding, hasErrors, type Finding } from "./findings";
 import { KeySourceError, errorText, type JwksLocation } from "./key-source";
 import { ALLOWED_ALGORITHMS, parseToken, type ParsedToken, type TokenFormat } from "./token";
@@ -135,7 +135,7 @@ async function judgeComponent(expectation: ComponentExpectation, context: Contex
   const { component } = expectation;
   const report: ComponentReport = {
     component,
-    title: COMPONENT_TITLE[component],
+    title: componentTitle(component),
     verdict: "rejected",
     expected: expectation.trusts.map(({ issuer, audience, provider }) =>
       provider === undefined ? { issuer, audience } : { issuer, audience, provider },
@@ -214,7 +214,7 @@ async function judgeIssuerGroup(group: IssuerGroup, expectation: ComponentExpect
   findings.push(...audience.findings);
   findings.push(...checkLifetime(claims, context.now, context.skew));
   if (expectation.requiredScope !== undefined) findings.push(...checkScope(claims.scp, expectation.requiredScope));
-  findings.push(...checkAuthorizationClaims(claims, expectation.authorizationClaims, `the ${COMPONENT_TITLE[expectation.component]}`));
+  findings.push(...checkAuthorizationClaims(claims, expectation.authorizationClaims, `the ${componentTitle(expectation.component)}`));
 
   const outcome: Outcome = { group, findings };
   if (audience.matched !== undefined) outcome.matched = audience.matched;
