@@ -9,7 +9,16 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT, runVerifyTokenCommand, type CommandIo, type VerificationReport } from "../../tools/verify-token";
-import { accessTokenClaims, createSigningKey, sign, stackOutputs, startFakeIssuer, type FakeIssuer, type SigningKey } from "./fake-issuer";
+import {
+  accessTokenClaims,
+  createSigningKey,
+  printedStackOutputs,
+  sign,
+  stackOutputs,
+  startFakeIssuer,
+  type FakeIssuer,
+  type SigningKey,
+} from "./fake-issuer";
 
 let fake: FakeIssuer;
 let key: SigningKey;
@@ -77,7 +86,7 @@ describe("verdict and exit status", () => {
   it("takes the expected values from flags alone, finding the keys by discovery", async () => {
     const result = await run(["--issuer", fake.issuer, "--component", "enterprise-manager", "--component", "registry-server"], emToken);
     expect(result.code).toBe(EXIT.accepted);
-    expect(result.stdout).toContain("Registry Server: accepted (provider enterprise-manager)");
+    expect(result.stdout).toContain("Registry Server: accepted (provider cli-desktop)");
   });
 
   it("lets --audience and --scope replace the outputs' values", async () => {
@@ -94,6 +103,19 @@ describe("verdict and exit status", () => {
     expect(result.code).toBe(EXIT.rejected);
     expect(result.stdout).toContain("Token: not a token");
     expect(result.stdout).toContain("error not_jwt");
+  });
+});
+
+describe("outputs from `pulumi stack output --json` (no --show-secrets)", () => {
+  it("checks the Cloud UI from the registry's provider and says so", async () => {
+    const printedFile = join(dir, "outputs-printed.json");
+    writeFileSync(printedFile, JSON.stringify(printedStackOutputs(fake)));
+    const cloudUiToken = await sign(key, accessTokenClaims(fake.issuer, { aud: "cloud-ui", scp: ["openid", "email"] }));
+    const result = await run(["--outputs", printedFile, "--component", "cloud-ui", "--component", "registry-server", cloudUiToken]);
+
+    expect(result.code).toBe(EXIT.accepted);
+    expect(result.stdout).toContain("Cloud UI: accepted");
+    expect(result.stdout).toContain('  expected values from registryServer.providers "cloud-ui" (the cloudUi output is secret');
   });
 });
 

@@ -18,6 +18,7 @@ import {
   closedPort,
   createSigningKey,
   nowSeconds,
+  printedStackOutputs,
   sign,
   stackOutputs,
   startFakeIssuer,
@@ -67,7 +68,7 @@ describe("a valid Enterprise Manager token", () => {
     const report = await verify(await sign(key1, accessTokenClaims(fake.issuer)));
 
     expect(component(report, "enterprise-manager")).toMatchObject({ verdict: "accepted", findings: [] });
-    expect(component(report, "registry-server")).toMatchObject({ verdict: "accepted", provider: "stacklok-cli", findings: [] });
+    expect(component(report, "registry-server")).toMatchObject({ verdict: "accepted", provider: "cli-desktop", findings: [] });
     expect(component(report, "cloud-ui").verdict).toBe("rejected");
     expect(errorCodes(report, "cloud-ui")).toEqual(["audience_mismatch"]);
     expect(report.accepted).toBe(false);
@@ -454,7 +455,7 @@ describe("Registry Server", () => {
       registryServer: {
         providers: [
           { name: "cloud-ui", issuerUrl: cloudUiIssuer, audience: "cloud-ui" },
-          { name: "stacklok-cli", issuerUrl: fake.issuer, audience: "enterprise-manager" },
+          { name: "cli-desktop", issuerUrl: fake.issuer, audience: "enterprise-manager" },
         ],
       },
     });
@@ -462,19 +463,45 @@ describe("Registry Server", () => {
     const registry = component(report, "registry-server");
 
     expect(registry.verdict).toBe("rejected");
-    expect(registry.provider).toBe("stacklok-cli");
+    expect(registry.provider).toBe("cli-desktop");
     expect(errorCodes(report, "registry-server")).toEqual(["audience_mismatch"]);
   });
 });
 
-describe("expected values that are not available", () => {
-  it("does not check the Cloud UI when its outputs are redacted, and says how to get them", async () => {
-    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer)), undefined, stackOutputs(fake, { cloudUi: "[secret]" }));
+describe("outputs printed without --show-secrets (cloudUi is \"[secret]\")", () => {
+  it("checks the Cloud UI against the registry's cloud-ui provider, with the issuer's real keys", async () => {
+    const outputs = printedStackOutputs(fake);
+    const cloudUiToken = await sign(key1, accessTokenClaims(fake.issuer, { aud: DEFAULT_AUDIENCES.cloudUi, scp: ["openid", "email"] }));
+    const report = await verify(cloudUiToken, ["cloud-ui", "registry-server"], outputs);
+    const cloudUi = component(report, "cloud-ui");
+
+    expect(cloudUi).toMatchObject({ verdict: "accepted", findings: [], expected: [{ issuer: fake.issuer, audience: DEFAULT_AUDIENCES.cloudUi }] });
+    expect(cloudUi.expectedFrom).toContain('registryServer.providers "cloud-ui"');
+    expect(component(report, "registry-server")).toMatchObject({ verdict: "accepted", provider: "cloud-ui" });
+    expect(report.accepted).toBe(true);
+  });
+
+  it("still rejects another component's token at the Cloud UI, and a forged one", async () => {
+    const outputs = printedStackOutputs(fake);
+    const emToken = await verify(await sign(key1, accessTokenClaims(fake.issuer)), ["cloud-ui"], outputs);
+    expect(errorCodes(emToken, "cloud-ui")).toEqual(["audience_mismatch"]);
+
+    const forged = await verify(await sign(outsider, accessTokenClaims(fake.issuer, { aud: DEFAULT_AUDIENCES.cloudUi })), ["cloud-ui"], outputs);
+    expect(errorCodes(forged, "cloud-ui")).toEqual(["bad_signature"]);
+  });
+
+  it("does not check the Cloud UI when no provider carries its pair, and says what to pass instead", async () => {
+    const outputs = printedStackOutputs(fake, {
+      registryServer: { providers: [{ name: "cli-desktop", issuerUrl: fake.issuer, audience: DEFAULT_AUDIENCES.enterpriseManager }] },
+    });
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer)), undefined, outputs);
     const cloudUi = component(report, "cloud-ui");
 
     expect(cloudUi.verdict).toBe("not_checked");
     expect(cloudUi.findings).toMatchObject([{ code: "expectation_missing" }]);
-    expect(cloudUi.findings[0]?.message).toContain("--show-secrets");
+    expect(cloudUi.findings[0]?.message).toContain("pass --issuer and --audience");
+    expect(cloudUi.findings[0]?.fix).toContain("pulumi stack output --json > outputs.json");
+    expect(cloudUi.findings[0]?.fix).not.toContain("--show-secrets >");
     expect(component(report, "enterprise-manager").verdict).toBe("accepted");
     expect(report.accepted).toBe(false);
   });

@@ -29,7 +29,8 @@ from standard input when not given as an argument (safer: arguments end up
 in shell history and process lists).
 
 Expected values (at least one of --outputs or --issuer):
-  --outputs <file>        stack outputs: pulumi stack output --json --show-secrets > outputs.json
+  --outputs <file>        stack outputs: pulumi stack output --json > outputs.json
+                          (no --show-secrets: nothing secret is needed)
   --issuer <url>          expected issuer, for every component (replaces the outputs')
   --audience <aud>        expected audience, for every component checked (replaces the outputs')
   --scope <scope>         scope the Enterprise Manager requires (default toolhive:config:read)
@@ -165,7 +166,7 @@ async function readOutputs(path: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch {
     throw new UsageError(
-      `the outputs file ${path} is not JSON; produce it with \`pulumi stack output --json --show-secrets > ${path}\``,
+      `the outputs file ${path} is not JSON; produce it with \`pulumi stack output --json > ${path}\``,
     );
   }
 }

@@ -1,12 +1,16 @@
 /**
  * What each component expects of a token, read from the stack outputs
- * (`pulumi stack output --json --show-secrets`) and/or given by flags.
- * Only the fields the check needs are read: the Cloud UI's client secret is
- * never parsed, kept or printed.
+ * (`pulumi stack output --json`) and/or given by flags. Nothing the check
+ * needs is secret, so the outputs need no `--show-secrets`: the `cloudUi`
+ * output is secret as a whole (it holds the client secret) and then prints
+ * as "[secret]", and the Cloud UI's issuer and audience are read from the
+ * registry's `cloud-ui` provider instead. Only the fields the check needs are
+ * read: a client secret in outputs made with `--show-secrets` is never
+ * parsed, kept or printed.
  */
 import { z } from "zod";
 import type { StackOutputs } from "../../components/contract";
-import { COMPONENT_TITLE, DEFAULT_AUDIENCES, PLATFORM_CLAIM_NAMES, REQUIRED_SCOPE } from "../../components/facts";
+import { COMPONENT_TITLE, DEFAULT_AUDIENCES, PLATFORM_CLAIM_NAMES, REGISTRY_PROVIDER_NAME, REQUIRED_SCOPE } from "../../components/facts";
 import { isHttpUrl, type JwksLocation } from "./key-source";
 
 /** The verifier's names for the components: its --component values and the ids in its JSON report. */
@@ -62,6 +66,8 @@ export interface ComponentExpectation {
   authorizationClaims: string[];
   /** Set when the expected values are unknown: the component is then not checked, and this says why. */
   unavailable?: string;
+  /** Where the expected values came from, when not from the component's own output. */
+  expectedFrom?: string;
 }
 
 export interface ExpectationSources {
@@ -99,13 +105,15 @@ const cloudUiSchema = z.object({ issuer: httpUrl, audience: name, jwksUri: httpU
 const registryServerSchema = z.object({
   providers: z.array(z.object({ name, issuerUrl: httpUrl, audience: name })).min(1, { error: "expected at least one provider" }),
 });
+type RegistryServerSection = z.infer<typeof registryServerSchema>;
 
-type Section<T> = { value: T } | { problem: string };
+/** One output, parsed; `redacted` when Pulumi printed it as "[secret]". */
+type Section<T> = { value: T } | { problem: string; redacted?: true };
 
 export function buildExpectations(sources: ExpectationSources, selected: readonly ComponentId[] = COMPONENTS): ComponentExpectation[] {
   if (sources.outputs === undefined && sources.issuer === undefined) {
     throw new UsageError(
-      "no expected values: pass --outputs outputs.json (from `pulumi stack output --json --show-secrets`) " +
+      "no expected values: pass --outputs outputs.json (from `pulumi stack output --json > outputs.json`) " +
         "or at least --issuer",
     );
   }
@@ -115,7 +123,7 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
   const outputs = sources.outputs;
   if (outputs !== undefined && !isRecord(outputs)) {
     throw new UsageError(
-      "the outputs file is not a JSON object of stack outputs; produce it with `pulumi stack output --json --show-secrets`",
+      "the outputs file is not a JSON object of stack outputs; produce it with `pulumi stack output --json > outputs.json`",
     );
   }
 
@@ -169,7 +177,29 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
         if ("value" in ui) {
           return { component, trusts: [trust(ui.value.issuer, ui.value.audience, jwksUriOf(ui.value))], authorizationClaims: [] };
         }
-        return fromFlagsOr(component, ui.problem, sources, (issuer) => ({
+        const provider = ui.redacted === true ? cloudUiProvider(registry) : undefined;
+        if (provider !== undefined) {
+          // Its key set: the Enterprise Manager's when the issuer is the same, else discovery.
+          const expectation: ComponentExpectation = {
+            component,
+            trusts: [trust(provider.issuerUrl, provider.audience)],
+            authorizationClaims: [],
+          };
+          if (sources.issuer === undefined || sources.audience === undefined) {
+            expectation.expectedFrom =
+              `registryServer.providers "${provider.name}" (the ${OUTPUT_KEY[component]} output is secret, ` +
+              `printed as "${REDACTED}"; the registry trusts the same issuer and audience)`;
+          }
+          return expectation;
+        }
+        const problem =
+          ui.redacted === true
+            ? `${ui.problem}; registryServer.providers, which also carries the Cloud UI's issuer and audience, ` +
+              `has no provider named "${REGISTRY_PROVIDER_NAME.cloudUi}"` +
+              ("problem" in registry ? ` (${registry.problem})` : "") +
+              ": pass --issuer and --audience"
+            : ui.problem;
+        return fromFlagsOr(component, problem, sources, (issuer) => ({
           component,
           trusts: [trust(issuer, DEFAULT_AUDIENCES.cloudUi)],
           authorizationClaims: [],
@@ -185,14 +215,20 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
         return fromFlagsOr(component, registry.problem, sources, (issuer) => ({
           component,
           trusts: dedupe([
-            trust(issuer, DEFAULT_AUDIENCES.enterpriseManager, { provider: "enterprise-manager" }),
-            trust(issuer, DEFAULT_AUDIENCES.cloudUi, { provider: "cloud-ui" }),
+            trust(issuer, DEFAULT_AUDIENCES.enterpriseManager, { provider: REGISTRY_PROVIDER_NAME.cliDesktop }),
+            trust(issuer, DEFAULT_AUDIENCES.cloudUi, { provider: REGISTRY_PROVIDER_NAME.cloudUi }),
           ]),
           authorizationClaims,
         }));
       }
     }
   });
+}
+
+/** The registry provider that carries the Cloud UI's issuer/audience pair (chartValues.ts registryProviders). */
+function cloudUiProvider(registry: Section<RegistryServerSection>): RegistryServerSection["providers"][number] | undefined {
+  if (!("value" in registry)) return undefined;
+  return registry.value.providers.find((p) => p.name === REGISTRY_PROVIDER_NAME.cloudUi);
 }
 
 function jwksUriOf(output: { jwksUri?: string | undefined }): { jwksUri?: string } {
@@ -228,9 +264,8 @@ function section<T>(outputs: Record<string, unknown> | undefined, component: Com
   if (raw === undefined) return { problem: `the outputs have no ${key}` };
   if (containsRedacted(raw)) {
     return {
-      problem:
-        `${key} is or holds "${REDACTED}" in the outputs: Pulumi hides values that contain a secret unless ` +
-        "asked; re-run `pulumi stack output --json --show-secrets > outputs.json` (nothing secret is printed)",
+      problem: `${key} is or holds "${REDACTED}" in the outputs: \`pulumi stack output --json\` prints secret outputs that way`,
+      redacted: true,
     };
   }
   const parsed = schema.safeParse(raw);
@@ -257,10 +292,7 @@ function receivedText(root: unknown, path: readonly PropertyKey[]): string {
 function containsRedacted(value: unknown): boolean {
   if (value === REDACTED) return true;
   if (Array.isArray(value)) return value.some(containsRedacted);
-  if (isRecord(value)) {
-    // The Cloud UI's clientSecret is redacted without --show-secrets and is not needed.
-    return Object.entries(value).some(([k, v]) => k !== "clientSecret" && containsRedacted(v));
-  }
+  if (isRecord(value)) return Object.values(value).some(containsRedacted);
   return false;
 }
 

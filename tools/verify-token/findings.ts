@@ -113,8 +113,8 @@ export const DEFAULT_FIX: Record<ReasonCode, string> = {
     "The claim has the wrong type for what the component reads: fix its value type or expression on " +
     "the authorization server's Claims tab.",
   expectation_missing:
-    "Give the expected values: run `pulumi stack output --json --show-secrets > outputs.json` and pass " +
-    "--outputs outputs.json, or pass --issuer (and --audience) on the command line.",
+    "Give the expected values: run `pulumi stack output --json > outputs.json` (no --show-secrets needed) " +
+    "and pass --outputs outputs.json, or pass --issuer (and --audience) on the command line.",
 };
 
 export function finding(

@@ -41,6 +41,8 @@ export interface ComponentReport {
   requiredScope?: string;
   /** Registry Server: the provider whose issuer and audience the verdict is about. */
   provider?: string;
+  /** Where the expected values came from, when not from the component's own stack output. */
+  expectedFrom?: string;
   findings: Finding[];
 }
 
@@ -143,6 +145,7 @@ async function judgeComponent(expectation: ComponentExpectation, context: Contex
     findings: [],
   };
   if (expectation.requiredScope !== undefined) report.requiredScope = expectation.requiredScope;
+  if (expectation.expectedFrom !== undefined) report.expectedFrom = expectation.expectedFrom;
 
   if (expectation.unavailable !== undefined || expectation.trusts.length === 0) {
     report.verdict = "not_checked";
