@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StackOutputs } from "../../components/contract";
+import { REGISTRY_PROVIDER_NAME } from "../../components/facts";
 import { buildExpectations, type ComponentExpectation, type ComponentId } from "../../tools/verify-token";
 import { baseConfig, runProgram, type RunResult } from "../support/program";
 
@@ -62,6 +63,17 @@ describe.each(["single", "per-component"])("the program's outputs in %s mode, pr
       ["registry-server", undefined],
     ]);
     expect(byComponent(list, "cloud-ui").trusts).toMatchObject([{ issuer: full.cloudUi.issuer, audience: full.cloudUi.audience }]);
+  });
+
+  it("name the registry's providers as facts.ts does, which is how the verifier finds the Cloud UI's pair", () => {
+    // chartValues.ts spells these names itself; this keeps it and facts.ts in step.
+    const { full } = runs[mode]!;
+    expect(full.registryServer.providers.map((p) => p.name)).toEqual([REGISTRY_PROVIDER_NAME.cliDesktop, REGISTRY_PROVIDER_NAME.cloudUi]);
+    expect(full.registryServer.providers[1]).toEqual({
+      name: REGISTRY_PROVIDER_NAME.cloudUi,
+      issuerUrl: full.cloudUi.issuer,
+      audience: full.cloudUi.audience,
+    });
   });
 
   it("give the verifier the same expectations as the full outputs, but where the Cloud UI's values came from", () => {
