@@ -98,6 +98,16 @@ describe("verdict and exit status", () => {
     expect(rejected.code).toBe(EXIT.rejected);
   });
 
+  it("exits 0 with a warning for a token that carries several components' audiences", async () => {
+    const token = await sign(key, accessTokenClaims(fake.issuer, { aud: ["enterprise-manager", "cloud-ui"] }));
+    const result = await run(["--outputs", outputsFile, token]);
+
+    expect(result.code).toBe(EXIT.accepted);
+    expect(result.stdout).toContain("Enterprise Manager: accepted");
+    expect(result.stdout).toContain("  warning audience_multiple: aud holds 2 values");
+    expect(result.stdout).toContain("Result: accepted by every component checked.");
+  });
+
   it("exits 1 with a reason for garbage on standard input", async () => {
     const result = await run(["--outputs", outputsFile], "\u0000\u00ff not a token \u2603");
     expect(result.code).toBe(EXIT.rejected);

@@ -48,6 +48,7 @@ describe("from the stack outputs", () => {
       trusts: [{ issuer, audience: "enterprise-manager", jwks: { kind: "uri", uri: jwksUri } }],
       requiredScope: REQUIRED_SCOPE,
       authorizationClaims: [],
+      otherAudiences: [{ component: "cloud-ui", issuer, audience: "cloud-ui" }],
     });
     expect(byComponent(list, "cloud-ui").trusts).toEqual([{ issuer, audience: "cloud-ui", jwks: { kind: "uri", uri: jwksUri } }]);
     expect(byComponent(list, "registry-server")).toEqual({
@@ -57,7 +58,18 @@ describe("from the stack outputs", () => {
         { issuer, audience: "cloud-ui", provider: "cloud-ui", jwks: { kind: "uri", uri: jwksUri } },
       ],
       authorizationClaims: ["groups", "roles"],
+      otherAudiences: [
+        { component: "enterprise-manager", issuer, audience: "enterprise-manager" },
+        { component: "cloud-ui", issuer, audience: "cloud-ui" },
+      ],
     });
+  });
+
+  it("knows the other components' audiences when checking one component only", () => {
+    const [em] = buildExpectations({ outputs: outputs() }, ["enterprise-manager"]);
+    expect(em?.otherAudiences).toEqual([{ component: "cloud-ui", issuer, audience: "cloud-ui" }]);
+    const [cloudUi] = buildExpectations({ outputs: outputs() }, ["cloud-ui"]);
+    expect(cloudUi?.otherAudiences).toEqual([{ component: "enterprise-manager", issuer, audience: "enterprise-manager" }]);
   });
 
   it("keeps no client secret", () => {

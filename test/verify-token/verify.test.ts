@@ -101,6 +101,70 @@ describe("a valid Enterprise Manager token", () => {
   });
 });
 
+describe("several audiences in one token", () => {
+  // DESIGN section 1: aud may be a string or an array; a component accepts an array holding its
+  // audience. Okta documents one audience per server, yet single mode lists two on one server.
+  const both = [DEFAULT_AUDIENCES.enterpriseManager, DEFAULT_AUDIENCES.cloudUi];
+
+  it("is accepted by every component whose audience it holds, each warning that the others accept it too", async () => {
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: both })));
+
+    expect(report.components.map((c) => [c.component, c.verdict])).toEqual([
+      ["enterprise-manager", "accepted"],
+      ["cloud-ui", "accepted"],
+      ["registry-server", "accepted"],
+    ]);
+    expect(report.accepted).toBe(true);
+    for (const id of ["enterprise-manager", "cloud-ui", "registry-server"] as const) {
+      expect(component(report, id).findings, id).toMatchObject([{ code: "audience_multiple", severity: "warning", claim: "aud" }]);
+    }
+    const em = component(report, "enterprise-manager").findings[0];
+    expect(em?.message).toBe(
+      'aud holds 2 values, ["enterprise-manager","cloud-ui"]: the Enterprise Manager accepts it for "enterprise-manager", ' +
+        'and so would the Cloud UI (audience "cloud-ui"). A token minted for one component is then accepted by the ' +
+        "others: per-component isolation is lost",
+    );
+    expect(em?.fix).toContain("stacklok-identity:mode per-component");
+    expect(component(report, "cloud-ui").findings[0]?.message).toContain('and so would the Enterprise Manager (audience "enterprise-manager")');
+    expect(component(report, "registry-server").findings[0]?.message).toContain('and so would the Cloud UI (audience "cloud-ui")');
+  });
+
+  it("names the other component when only one is checked", async () => {
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: both })), ["enterprise-manager"]);
+    expect(component(report, "enterprise-manager").findings[0]?.message).toContain("and so would the Cloud UI");
+  });
+
+  it("warns about an audience no component of the stack owns, without naming one", async () => {
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: ["payroll-api", "enterprise-manager"] })), ["enterprise-manager"]);
+    const em = component(report, "enterprise-manager");
+
+    expect(em.verdict).toBe("accepted");
+    expect(codes(report, "enterprise-manager")).toEqual(["audience_multiple"]);
+    expect(em.findings[0]?.message).toContain('and so would any other API that accepts "payroll-api" from this issuer');
+  });
+
+  it("does not name a component whose issuer differs (per-component mode)", async () => {
+    const cloudUiIssuer = `${fake.origin}/oauth2/aus2cloudui`;
+    const outputs = stackOutputs(fake, {
+      cloudUi: { issuer: cloudUiIssuer, audience: DEFAULT_AUDIENCES.cloudUi, clientId: "0oa2cloudui" },
+    });
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: both })), ["enterprise-manager"], outputs);
+    expect(component(report, "enterprise-manager").findings[0]?.message).toContain('any other API that accepts "cloud-ui" from this issuer');
+  });
+
+  it("says nothing for a one-element array or a repeated audience", async () => {
+    for (const aud of [[DEFAULT_AUDIENCES.enterpriseManager], [DEFAULT_AUDIENCES.enterpriseManager, DEFAULT_AUDIENCES.enterpriseManager]]) {
+      const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud })), ["enterprise-manager"]);
+      expect(component(report, "enterprise-manager"), JSON.stringify(aud)).toMatchObject({ verdict: "accepted", findings: [] });
+    }
+  });
+
+  it("is not a reason on its own when the component rejects the token", async () => {
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: ["payroll-api", "hr-api"] })), ["enterprise-manager"]);
+    expect(codes(report, "enterprise-manager")).toEqual(["audience_mismatch"]);
+  });
+});
+
 describe("audience", () => {
   it("rejects a wrong audience, naming both values, with no near-miss hint", async () => {
     const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: "payroll-api" })), ["enterprise-manager"]);

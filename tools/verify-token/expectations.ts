@@ -68,6 +68,18 @@ export interface ComponentExpectation {
   unavailable?: string;
   /** Where the expected values came from, when not from the component's own output. */
   expectedFrom?: string;
+  /**
+   * The issuer/audience pairs other components accept. A token whose `aud`
+   * also holds one of these, from the same issuer, is accepted there too.
+   */
+  otherAudiences?: OtherAudience[];
+}
+
+/** A pair another component accepts (the Enterprise Manager's or the Cloud UI's). */
+export interface OtherAudience {
+  component: ComponentId;
+  issuer: string;
+  audience: string;
 }
 
 export interface ExpectationSources {
@@ -159,7 +171,7 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
     groups: sources.authorizationClaims?.groups ?? REGISTRY_AUTHORIZATION_CLAIMS.groups,
   };
 
-  return selected.map((component): ComponentExpectation => {
+  const expectationOf = (component: ComponentId): ComponentExpectation => {
     switch (component) {
       case "enterprise-manager": {
         const requiredScope = sources.requiredScope ?? ("value" in em ? em.value.requiredScope : undefined) ?? REQUIRED_SCOPE;
@@ -222,8 +234,23 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
         }));
       }
     }
+  };
+
+  const all = new Map(COMPONENTS.map((component) => [component, expectationOf(component)]));
+  // The Enterprise Manager and the Cloud UI each accept their own audience
+  // only; the registry accepts both by design, so it is nobody's "other".
+  const owners = COMPONENTS_WITH_OWN_AUDIENCE.flatMap((component) =>
+    (all.get(component)?.trusts ?? []).map(({ issuer, audience }) => ({ component, issuer, audience })),
+  );
+  return selected.map((component) => {
+    const expectation = all.get(component);
+    if (expectation === undefined) throw new Error(`no expectation built for ${component}`);
+    return { ...expectation, otherAudiences: owners.filter((owner) => owner.component !== component) };
   });
 }
+
+/** The components whose audience is theirs alone: a token carrying it is meant for them. */
+const COMPONENTS_WITH_OWN_AUDIENCE = ["enterprise-manager", "cloud-ui"] as const satisfies readonly ComponentId[];
 
 /** The registry provider that carries the Cloud UI's issuer/audience pair (chartValues.ts registryProviders). */
 function cloudUiProvider(registry: Section<RegistryServerSection>): RegistryServerSection["providers"][number] | undefined {

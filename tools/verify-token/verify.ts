@@ -213,7 +213,17 @@ async function judgeIssuerGroup(group: IssuerGroup, expectation: ComponentExpect
   const claims = parsed.claims;
   const fix = COMPONENT_FIX[expectation.component];
   findings.push(...checkIssuer(claims.iss, group.issuer, fix.issuer));
-  const audience = checkAudience(claims.aud, group.accepted, claims, fix.audience);
+  const others = (expectation.otherAudiences ?? []).map(({ component, issuer, audience }) => ({
+    title: `the ${componentTitle(component)}`,
+    issuer,
+    audience,
+  }));
+  const audience = checkAudience(claims.aud, group.accepted, claims, {
+    component: `the ${componentTitle(expectation.component)}`,
+    issuer: group.issuer,
+    others,
+    fix: fix.audience,
+  });
   findings.push(...audience.findings);
   findings.push(...checkLifetime(claims, context.now, context.skew));
   if (expectation.requiredScope !== undefined) findings.push(...checkScope(claims.scp, expectation.requiredScope));
