@@ -13,6 +13,7 @@
  */
 import {
   DEFAULT_SERVER_NAME,
+  LOOPBACK_HOSTS,
   OIDC_SCOPES,
   Okta,
   OktaEnum,
@@ -194,13 +195,12 @@ export const ruleHasNoImplicitOrPasswordGrant: Check = (type, props) => {
   return forbiddenGrantViolations("grantTypeWhitelists", asStrings(props.grantTypeWhitelists) ?? []);
 };
 
-/** Loopback hosts as the WHATWG URL parser reports them (`hostname`, lower-cased, IPv6 in brackets). */
-const LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
-
 /**
- * True when `uri` is http(s) on a loopback host. The host is taken from a
- * real URL parse, so `http://localhost.evil.com`, `http://127.0.0.1.nip.io`
- * and `http://localhost@evil.com` are not loopback.
+ * True when `uri` is http(s) on a loopback host (facts.ts LOOPBACK_HOSTS,
+ * the list the program's config accepts). The host is taken from a real URL
+ * parse, whose `hostname` is lower-cased with IPv6 in brackets as the list
+ * spells it, so `http://localhost.evil.com`, `http://127.0.0.1.nip.io` and
+ * `http://localhost@evil.com` are not loopback.
  */
 export function isLoopbackUri(uri: string): boolean {
   let url: URL;
