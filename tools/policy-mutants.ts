@@ -46,6 +46,11 @@ interface Mutant {
 const mutants: Mutant[] = [
   { name: "public client: auth method not checked", file: RULES, from: "if (method !== Okta.tokenEndpointAuthMethod.none) {", to: "if (false) {" },
   { name: "public client: unset pkceRequired accepted", file: RULES, from: "if (props.pkceRequired !== true) {", to: "if (props.pkceRequired === false) {" },
+  { name: "refresh rotation: STATIC accepted", file: RULES, from: "  if (props.refreshTokenRotation === Okta.refreshTokenRotation.rotate) return [];", to: "  return [];" },
+  { name: "refresh rotation: browser provider default ignored", file: RULES, from: "  return { grants: PROVIDER_DEFAULT_GRANT_TYPES[appType] ?? [], defaulted: true };", to: "  return { grants: [], defaulted: true };" },
+  { name: "refresh rotation: public apps with a secret checked too", file: RULES, from: "  if (props.tokenEndpointAuthMethod !== Okta.tokenEndpointAuthMethod.none) return [];\n  const { grants, defaulted }", to: "  const { grants, defaulted }" },
+  { name: "refresh rotation: apps without refresh_token checked too", file: RULES, from: "  if (!grants.includes(Okta.grantType.refreshToken)) return [];", to: "" },
+  { name: "wiring: refresh rotation made advisory", file: POLICIES, from: '    enforcementLevel: "mandatory",\n    checks: [publicClientRotatesRefreshTokens],', to: '    enforcementLevel: "advisory",\n    checks: [publicClientRotatesRefreshTokens],' },
   { name: "web app: none accepted", file: RULES, from: "  if (props.tokenEndpointAuthMethod !== Okta.tokenEndpointAuthMethod.none) return [];\n  return [\n", to: "  return [];\n  return [\n" },
   { name: "grants: password allowed", file: RULES, from: "[Okta.grantType.implicit, Okta.grantType.password];", to: "[Okta.grantType.implicit];" },
   { name: "grants: browser provider default ignored", file: RULES, from: "  if (defaulted.length === 0) return [];", to: "  return [];" },

@@ -124,7 +124,8 @@ describe("the policy pack under the Pulumi runtime", () => {
     const levels = Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()]));
     expect(levels["okta-public-client-pkce"]).toBe(EnforcementLevel.MANDATORY);
     expect(levels["okta-access-policy-explicit-clients"]).toBe(EnforcementLevel.ADVISORY);
-    expect(Object.keys(levels)).toHaveLength(16);
+    expect(levels["okta-public-client-refresh-rotation"]).toBe(EnforcementLevel.MANDATORY);
+    expect(Object.keys(levels)).toHaveLength(17);
   });
 
   it("passes the native and the web app the program creates", async () => {
@@ -146,6 +147,19 @@ describe("the policy pack under the Pulumi runtime", () => {
     expect(found.map((d) => d.policy)).toEqual(["okta-public-client-pkce", "okta-public-client-pkce"]);
     expect(found.every((d) => d.level === EnforcementLevel.MANDATORY)).toBe(true);
     expect(found[0]?.message).toContain('tokenEndpointAuthMethod is "client_secret_basic" on a native app');
+  });
+
+  it("reports a native app whose refresh tokens the provider would leave STATIC", async () => {
+    // The program's own native app, with what the provider's Check fills in
+    // when refreshTokenRotation is unset; independent of what the program sets.
+    const response = await analyzeRegistered(nativeApp, { ...nativeApp.inputs, refreshTokenRotation: "STATIC" });
+    expect(diagnostics(response)).toEqual([
+      expect.objectContaining({
+        policy: "okta-public-client-refresh-rotation",
+        level: EnforcementLevel.MANDATORY,
+        message: expect.stringContaining('refreshTokenRotation is "STATIC" on a native app') as unknown,
+      }),
+    ]);
   });
 
   it("reports an autonamed scope with the resource's logical name from the engine", async () => {
