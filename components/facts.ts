@@ -47,6 +47,14 @@ export const COMPONENT_TITLE = {
   registryServer: "Registry Server",
 } as const;
 
+/**
+ * The names of the Registry Server's two providers (stack output
+ * `registryServer.providers`, chart `...oauth.providers[].name`): the CLI and
+ * Desktop's issuer/audience pair, and the Cloud UI's. The verifier finds the
+ * Cloud UI's pair there when the secret `cloudUi` output is redacted.
+ */
+export const REGISTRY_PROVIDER_NAME = { cliDesktop: "cli-desktop", cloudUi: "cloud-ui" } as const;
+
 /** The CLI's loopback callback. Okta matches redirect URIs exactly, port included. */
 export const DEFAULT_CLI_REDIRECT_URI = "http://localhost:8666/callback";
 
@@ -101,6 +109,8 @@ export const Okta = {
   refreshTokenWindowMinutes: { min: 10, max: 2_628_000, default: 10_080 },
   /** The provider sends 0 (unlimited) when `refreshTokenLifetimeMinutes` is unset. */
   refreshTokenLifetimeMinutes: { unlimited: 0 },
+  /** App `refreshTokenRotation`; the provider sends STATIC (no rotation) when it is unset. */
+  refreshTokenRotation: { rotate: "ROTATE", static: "STATIC" },
 } as const;
 
 /** Pulumi type tokens of the `@pulumi/okta` resources this project uses. */

@@ -27,6 +27,7 @@ import {
   policyClientListIsValid,
   policyDescriptionIsValid,
   policyNamesExplicitClients,
+  publicClientRotatesRefreshTokens,
   publicClientUsesPkce,
   requiredScopeIsNotDefault,
   ruleHasNoImplicitOrPasswordGrant,
@@ -58,6 +59,13 @@ const guardrails: readonly Guardrail[] = [
     description: "Native and browser OAuth apps are public clients: tokenEndpointAuthMethod \"none\" and pkceRequired true.",
     enforcementLevel: "mandatory",
     checks: [publicClientUsesPkce],
+  },
+  {
+    name: "okta-public-client-refresh-rotation",
+    description:
+      "Native and browser OAuth apps with tokenEndpointAuthMethod \"none\" that get refresh tokens rotate them (refreshTokenRotation \"ROTATE\").",
+    enforcementLevel: "mandatory",
+    checks: [publicClientRotatesRefreshTokens],
   },
   {
     name: "okta-web-app-confidential",

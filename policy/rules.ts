@@ -13,6 +13,7 @@
  */
 import {
   DEFAULT_SERVER_NAME,
+  LOOPBACK_HOSTS,
   OIDC_SCOPES,
   Okta,
   OktaEnum,
@@ -110,6 +111,49 @@ export const publicClientUsesPkce: Check = (type, props) => {
   return violations;
 };
 
+/** The grants the app will hold: `grantTypes`, or the provider's default for the type when unset (OAUTH-11). */
+function effectiveGrantTypes(props: Props, appType: string): { grants: readonly string[]; defaulted: boolean } {
+  const given = asStrings(props.grantTypes);
+  if (given !== undefined && given.length > 0) return { grants: given, defaulted: false };
+  return { grants: PROVIDER_DEFAULT_GRANT_TYPES[appType] ?? [], defaulted: true };
+}
+
+/**
+ * A public client's refresh token sits on the user's device (CLI, Desktop,
+ * a browser) with no client secret behind it. OAuth's security BCP (RFC 9700
+ * section 4.14.2) requires such refresh tokens to be sender-constrained or
+ * rotated; Okta offers rotation: each refresh returns a new refresh token and
+ * a stolen copy stops working once either party uses it. The provider sends
+ * `refreshTokenRotation: "STATIC"` when it is unset (OAUTH-40), so ROTATE
+ * must be set explicitly. Only apps that can get a refresh token are checked.
+ */
+export const publicClientRotatesRefreshTokens: Check = (type, props) => {
+  if (type !== OktaType.oauthApp) return [];
+  const appType = asString(props.type);
+  if (appType === undefined || !PUBLIC_APP_TYPES.includes(appType)) return [];
+  // A public app with a secret is okta-public-client-pkce's finding; with one, the token is not bearer-only.
+  if (props.tokenEndpointAuthMethod !== Okta.tokenEndpointAuthMethod.none) return [];
+  const { grants, defaulted } = effectiveGrantTypes(props, appType);
+  if (!grants.includes(Okta.grantType.refreshToken)) return [];
+  if (props.refreshTokenRotation === Okta.refreshTokenRotation.rotate) return [];
+  const grantText = defaulted
+    ? `grantTypes is ${show(props.grantTypes)}, and the provider's default for a ${appType} app includes "${Okta.grantType.refreshToken}"`
+    : `grantTypes includes "${Okta.grantType.refreshToken}"`;
+  return [
+    {
+      property: "refreshTokenRotation",
+      message:
+        `refreshTokenRotation is ${show(props.refreshTokenRotation)} on a ${appType} app that is a public client ` +
+        `(tokenEndpointAuthMethod "${Okta.tokenEndpointAuthMethod.none}") and gets refresh tokens (${grantText}); ` +
+        `accepted: "${Okta.refreshTokenRotation.rotate}". The provider sends "${Okta.refreshTokenRotation.static}" when it ` +
+        `is unset, so one refresh token keeps working until it expires, with no secret behind it. OAuth's security ` +
+        `BCP (RFC 9700 section 4.14.2) requires a public client's refresh tokens to be rotated or sender-constrained; ` +
+        `with "${Okta.refreshTokenRotation.rotate}", a stolen copy stops working once the client refreshes ` +
+        `(refreshTokenLeeway, 0 to 60 seconds, covers a refresh response lost in transit).`,
+    },
+  ];
+};
+
 /**
  * A web app is the confidential client (the Cloud UI's server side). Okta
  * rejects `none` for web apps (OAUTH-22): the app would fail at apply.
@@ -194,13 +238,12 @@ export const ruleHasNoImplicitOrPasswordGrant: Check = (type, props) => {
   return forbiddenGrantViolations("grantTypeWhitelists", asStrings(props.grantTypeWhitelists) ?? []);
 };
 
-/** Loopback hosts as the WHATWG URL parser reports them (`hostname`, lower-cased, IPv6 in brackets). */
-const LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
-
 /**
- * True when `uri` is http(s) on a loopback host. The host is taken from a
- * real URL parse, so `http://localhost.evil.com`, `http://127.0.0.1.nip.io`
- * and `http://localhost@evil.com` are not loopback.
+ * True when `uri` is http(s) on a loopback host (facts.ts LOOPBACK_HOSTS,
+ * the list the program's config accepts). The host is taken from a real URL
+ * parse, whose `hostname` is lower-cased with IPv6 in brackets as the list
+ * spells it, so `http://localhost.evil.com`, `http://127.0.0.1.nip.io` and
+ * `http://localhost@evil.com` are not loopback.
  */
 export function isLoopbackUri(uri: string): boolean {
   let url: URL;

@@ -7,16 +7,33 @@
  *   npx tsx tools/policy-mutants.ts            # every mutant
  *   npx tsx tools/policy-mutants.ts lifetime   # mutants whose name contains "lifetime"
  *
- * Not part of `npm test` (it runs vitest once per mutant). Sources are
- * restored after each run, also on failure.
+ * Not part of `npm test` (it runs vitest once per mutant). The mutants are
+ * made in a temporary copy of the files the policy tests need (sharing
+ * node_modules through a symlink), never in the working tree: an
+ * interrupted run cannot leave a broken guardrail behind, and edits made in
+ * the working tree while it runs do not mix with the mutants.
  */
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 const root = path.resolve(__dirname, "..");
 const RULES = "policy/rules.ts";
 const POLICIES = "policy/policies.ts";
+const FACTS = "components/facts.ts";
+
+/**
+ * What the policy tests read: the pack and the facts it imports, the tests
+ * and their support (which runs the program on the mock engine), and the
+ * configuration vitest, tsc and ts-node read (policy/tsconfig.json extends
+ * the root one; policy/package.json gives the pack its version).
+ */
+const COPIED = ["policy", "components", "test", "tools/mock-engine", "package.json", "tsconfig.json", "vitest.config.mts"];
+
+const POLICY_TESTS = ["test/policy/rules.test.ts", "test/policy/policies.test.ts", "test/policy/index.test.ts"];
+/** Wiring and fact mutants also go through the real analyzer server. */
+const ANALYZER_TEST = "test/policy/analyzer.test.ts";
 
 interface Mutant {
   /** The invariant this edit breaks. */
@@ -29,6 +46,11 @@ interface Mutant {
 const mutants: Mutant[] = [
   { name: "public client: auth method not checked", file: RULES, from: "if (method !== Okta.tokenEndpointAuthMethod.none) {", to: "if (false) {" },
   { name: "public client: unset pkceRequired accepted", file: RULES, from: "if (props.pkceRequired !== true) {", to: "if (props.pkceRequired === false) {" },
+  { name: "refresh rotation: STATIC accepted", file: RULES, from: "  if (props.refreshTokenRotation === Okta.refreshTokenRotation.rotate) return [];", to: "  return [];" },
+  { name: "refresh rotation: browser provider default ignored", file: RULES, from: "  return { grants: PROVIDER_DEFAULT_GRANT_TYPES[appType] ?? [], defaulted: true };", to: "  return { grants: [], defaulted: true };" },
+  { name: "refresh rotation: public apps with a secret checked too", file: RULES, from: "  if (props.tokenEndpointAuthMethod !== Okta.tokenEndpointAuthMethod.none) return [];\n  const { grants, defaulted }", to: "  const { grants, defaulted }" },
+  { name: "refresh rotation: apps without refresh_token checked too", file: RULES, from: "  if (!grants.includes(Okta.grantType.refreshToken)) return [];", to: "" },
+  { name: "wiring: refresh rotation made advisory", file: POLICIES, from: '    enforcementLevel: "mandatory",\n    checks: [publicClientRotatesRefreshTokens],', to: '    enforcementLevel: "advisory",\n    checks: [publicClientRotatesRefreshTokens],' },
   { name: "web app: none accepted", file: RULES, from: "  if (props.tokenEndpointAuthMethod !== Okta.tokenEndpointAuthMethod.none) return [];\n  return [\n", to: "  return [];\n  return [\n" },
   { name: "grants: password allowed", file: RULES, from: "[Okta.grantType.implicit, Okta.grantType.password];", to: "[Okta.grantType.implicit];" },
   { name: "grants: browser provider default ignored", file: RULES, from: "  if (defaulted.length === 0) return [];", to: "  return [];" },
@@ -38,6 +60,7 @@ const mutants: Mutant[] = [
   { name: "redirect: loopback by prefix (localhost.evil.com)", file: RULES, from: "    if (LOOPBACK_HOSTS.includes(url.hostname)) return undefined;", to: "    if (LOOPBACK_HOSTS.some((host) => url.hostname.startsWith(host))) return undefined;" },
   { name: "redirect: isLoopbackUri by prefix", file: RULES, from: "&& LOOPBACK_HOSTS.includes(url.hostname);", to: "&& LOOPBACK_HOSTS.some((host) => url.hostname.startsWith(host));" },
   { name: "redirect: native http to any host", file: RULES, from: "    if (LOOPBACK_HOSTS.includes(url.hostname)) return undefined;", to: "    return undefined;" },
+  { name: "redirect: [::1] dropped from the loopback hosts in facts", file: FACTS, from: 'LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];', to: 'LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1"];' },
   { name: "redirect: web app http accepted", file: RULES, from: "  if (appType !== Okta.appType.native) {", to: "  if (false) {" },
   { name: "redirect: wildcard accepted", file: RULES, from: '  if (uri.includes("*")) {', to: "  if (false) {" },
   { name: "redirect: empty fragment accepted", file: RULES, from: '  if (uri.includes("#")) {', to: '  if (new URL(uri).hash !== "") {' },
@@ -78,32 +101,95 @@ const mutants: Mutant[] = [
   { name: "wiring: pack renamed", file: POLICIES, from: 'export const POLICY_PACK_NAME = "stacklok-okta-guardrails";', to: 'export const POLICY_PACK_NAME = "okta-guardrails";' },
 ];
 
-const filter = process.argv.slice(2);
-const selected = mutants.filter((m) => filter.length === 0 || filter.some((f) => m.name.includes(f)));
-let survivors = 0;
-
-for (const mutant of selected) {
-  const file = path.join(root, mutant.file);
-  const source = readFileSync(file, "utf8");
-  const matches = source.split(mutant.from).length - 1;
-  if (matches !== 1) {
-    console.log(`STALE     ${mutant.name} (the edit matches ${matches} places; update this tool)`);
-    survivors++;
-    continue;
+function makeCopy(): string {
+  const copy = mkdtempSync(path.join(tmpdir(), "policy-mutants-"));
+  for (const entry of COPIED) {
+    cpSync(path.join(root, entry), path.join(copy, entry), {
+      recursive: true,
+      filter: (source) => !source.split(path.sep).includes("node_modules"),
+    });
   }
-  writeFileSync(file, source.replace(mutant.from, mutant.to));
-  try {
-    const tests = ["test/policy/rules.test.ts", "test/policy/policies.test.ts", "test/policy/index.test.ts"];
-    // Wiring mutants also go through the real analyzer server.
-    if (mutant.file === POLICIES) tests.push("test/policy/analyzer.test.ts");
-    const run = spawnSync("npx", ["vitest", "run", ...tests], { cwd: root, encoding: "utf8" });
-    const killed = run.status !== 0;
-    if (!killed) survivors++;
-    console.log(`${killed ? "KILLED  " : "SURVIVED"}  ${mutant.name}`);
-  } finally {
-    writeFileSync(file, source);
-  }
+  symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"), "dir");
+  return copy;
 }
 
-console.log(`${selected.length - survivors}/${selected.length} mutants killed`);
-process.exitCode = survivors === 0 ? 0 : 1;
+let running: ChildProcess | undefined;
+
+function interruptedExit(): number {
+  console.log("interrupted; the working tree was never edited and the copy is removed");
+  return 130;
+}
+
+function runTests(copy: string, tests: readonly string[]): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(copy, "node_modules", ".bin", "vitest"), ["run", ...tests], { cwd: copy, stdio: "ignore" });
+    running = child;
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      running = undefined;
+      resolve(code);
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const filter = process.argv.slice(2);
+  const selected = mutants.filter((m) => filter.length === 0 || filter.some((f) => m.name.includes(f)));
+  const copy = makeCopy();
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    running?.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  let survivors = 0;
+  try {
+    // A mutant counts as killed when the tests fail; that means something
+    // only if they pass on the unmutated copy.
+    const baseline = await runTests(copy, [...POLICY_TESTS, ANALYZER_TEST]);
+    if (interrupted) return interruptedExit();
+    if (baseline !== 0) {
+      console.log(`the policy tests fail on the unmutated copy (exit ${baseline}); run \`npx vitest run test/policy\` to see why`);
+      return 1;
+    }
+    for (const mutant of selected) {
+      if (interrupted) break;
+      const file = path.join(copy, mutant.file);
+      const source = readFileSync(file, "utf8");
+      const matches = source.split(mutant.from).length - 1;
+      if (matches !== 1) {
+        console.log(`STALE     ${mutant.name} (the edit matches ${matches} places; update this tool)`);
+        survivors++;
+        continue;
+      }
+      writeFileSync(file, source.replace(mutant.from, mutant.to));
+      try {
+        const tests = mutant.file === RULES ? POLICY_TESTS : [...POLICY_TESTS, ANALYZER_TEST];
+        const status = await runTests(copy, tests);
+        if (interrupted) break;
+        const killed = status !== 0;
+        if (!killed) survivors++;
+        console.log(`${killed ? "KILLED  " : "SURVIVED"}  ${mutant.name}`);
+      } finally {
+        // The copy is reused for the next mutant.
+        writeFileSync(file, source);
+      }
+    }
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+  if (interrupted) return interruptedExit();
+  console.log(`${selected.length - survivors}/${selected.length} mutants killed`);
+  return survivors === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 3;
+  },
+);

@@ -27,13 +27,17 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OktaType, REQUIRED_SCOPE } from "../../components/facts";
+import { Okta, OktaType, REQUIRED_SCOPE } from "../../components/facts";
+import { baseConfig, findResource, runProgram, type RecordedResource } from "../support/program";
 
 const policyDir = path.resolve(__dirname, "../../policy");
 
 let pack: ChildProcess | undefined;
 let client: AnalyzerClient;
 let stderr = "";
+/** The OAuth apps the program registers (mock engine), so the test follows the program. */
+let nativeApp: RecordedResource;
+let webApp: RecordedResource;
 
 /** Starts the pack as the language host does and resolves with the port it prints. */
 function startPack(): Promise<number> {
@@ -69,11 +73,16 @@ function call<T>(invoke: (callback: (error: grpc.ServiceError | null, response: 
   );
 }
 
-function analyze(type: string, name: string, props: Record<string, unknown>): Promise<AnalyzeResponse> {
+function analyze(
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+  urn = `urn:pulumi:dev::stacklok-identity::${type}::${name}`,
+): Promise<AnalyzeResponse> {
   const request = new AnalyzeRequest()
     .setType(type)
     .setName(name)
-    .setUrn(`urn:pulumi:dev::stacklok-identity::${type}::${name}`)
+    .setUrn(urn)
     // The engine always sends resource options; @pulumi/policy refuses a request without them.
     .setOptions(new AnalyzerResourceOptions())
     .setProperties(Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]));
@@ -88,8 +97,16 @@ function diagnostics(response: AnalyzeResponse) {
   }));
 }
 
+/** Analyzes a resource the program registered, with its own type, logical name, URN and inputs. */
+function analyzeRegistered(resource: RecordedResource, props: Record<string, unknown> = resource.inputs): Promise<AnalyzeResponse> {
+  return analyze(resource.type, resource.name, props, resource.urn);
+}
+
 // Starting the pack includes ts-node type-checking it: allow more than the default hook timeout.
 beforeAll(async () => {
+  const run = await runProgram({ config: baseConfig });
+  nativeApp = findResource(run, OktaType.oauthApp, "cli-desktop");
+  webApp = findResource(run, OktaType.oauthApp, "cloud-ui");
   const port = await startPack();
   client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 }, 60_000);
@@ -107,36 +124,42 @@ describe("the policy pack under the Pulumi runtime", () => {
     const levels = Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()]));
     expect(levels["okta-public-client-pkce"]).toBe(EnforcementLevel.MANDATORY);
     expect(levels["okta-access-policy-explicit-clients"]).toBe(EnforcementLevel.ADVISORY);
-    expect(Object.keys(levels)).toHaveLength(16);
+    expect(levels["okta-public-client-refresh-rotation"]).toBe(EnforcementLevel.MANDATORY);
+    expect(Object.keys(levels)).toHaveLength(17);
   });
 
-  it("passes the native app the program creates", async () => {
-    const response = await analyze(OktaType.oauthApp, "stacklok-cli", {
-      label: "Stacklok CLI",
-      type: "native",
-      tokenEndpointAuthMethod: "none",
-      pkceRequired: true,
-      grantTypes: ["authorization_code", "refresh_token"],
-      responseTypes: ["code"],
-      redirectUris: ["http://localhost:8666/callback"],
-      wildcardRedirect: "DISABLED",
-    });
-    expect(diagnostics(response)).toEqual([]);
+  it("passes the native and the web app the program creates", async () => {
+    expect(nativeApp.inputs["type"]).toBe(Okta.appType.native);
+    expect(diagnostics(await analyzeRegistered(nativeApp))).toEqual([]);
+    expect(webApp.inputs["type"]).toBe(Okta.appType.web);
+    expect(diagnostics(await analyzeRegistered(webApp))).toEqual([]);
   });
 
-  it("reports a native app left on the provider's defaults as mandatory violations", async () => {
-    // What the analyzer sees when the program omits tokenEndpointAuthMethod:
-    // the provider's Check has filled in its default.
-    const response = await analyze(OktaType.oauthApp, "stacklok-cli", {
-      label: "Stacklok CLI",
-      type: "native",
-      tokenEndpointAuthMethod: "client_secret_basic",
-      redirectUris: ["http://localhost:8666/callback"],
+  it("reports the program's native app left on the provider's defaults as mandatory violations", async () => {
+    // What the analyzer would see if the program omitted tokenEndpointAuthMethod
+    // and pkceRequired: the provider's Check fills in its default method.
+    const { pkceRequired: _pkceRequired, ...withoutPkce } = nativeApp.inputs;
+    const response = await analyzeRegistered(nativeApp, {
+      ...withoutPkce,
+      tokenEndpointAuthMethod: Okta.tokenEndpointAuthMethod.clientSecretBasic,
     });
     const found = diagnostics(response);
     expect(found.map((d) => d.policy)).toEqual(["okta-public-client-pkce", "okta-public-client-pkce"]);
     expect(found.every((d) => d.level === EnforcementLevel.MANDATORY)).toBe(true);
     expect(found[0]?.message).toContain('tokenEndpointAuthMethod is "client_secret_basic" on a native app');
+  });
+
+  it("reports a native app whose refresh tokens the provider would leave STATIC", async () => {
+    // The program's own native app, with what the provider's Check fills in
+    // when refreshTokenRotation is unset; independent of what the program sets.
+    const response = await analyzeRegistered(nativeApp, { ...nativeApp.inputs, refreshTokenRotation: "STATIC" });
+    expect(diagnostics(response)).toEqual([
+      expect.objectContaining({
+        policy: "okta-public-client-refresh-rotation",
+        level: EnforcementLevel.MANDATORY,
+        message: expect.stringContaining('refreshTokenRotation is "STATIC" on a native app') as unknown,
+      }),
+    ]);
   });
 
   it("reports an autonamed scope with the resource's logical name from the engine", async () => {

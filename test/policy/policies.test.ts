@@ -49,6 +49,7 @@ const nativeApp = {
   pkceRequired: true,
   grantTypes: ["authorization_code", "refresh_token"],
   redirectUris: ["http://localhost:8666/callback"],
+  refreshTokenRotation: "ROTATE",
 };
 const webApp = {
   type: "web",
@@ -69,6 +70,12 @@ const cases: Record<string, Case> = {
     pass: nativeApp,
     fail: { ...nativeApp, tokenEndpointAuthMethod: "client_secret_basic" },
     expect: 'tokenEndpointAuthMethod is "client_secret_basic" on a native app; accepted: "none"',
+  },
+  "okta-public-client-refresh-rotation": {
+    type: OktaType.oauthApp,
+    pass: nativeApp,
+    fail: { ...nativeApp, refreshTokenRotation: "STATIC" },
+    expect: 'refreshTokenRotation is "STATIC" on a native app that is a public client',
   },
   "okta-web-app-confidential": {
     type: OktaType.oauthApp,

@@ -22,6 +22,7 @@ import {
   policyDescriptionIsValid,
   policyNamesExplicitClients,
   type Props,
+  publicClientRotatesRefreshTokens,
   publicClientUsesPkce,
   realEnumValue,
   redirectUriProblem,
@@ -37,7 +38,7 @@ function run(check: Check, type: string, props: Props, logicalName = "res") {
   return check(type, props, defaultContext(logicalName));
 }
 
-/** The inputs the program gives the CLI's native app (DESIGN section 3). */
+/** A native app as the program configures the CLI's (DESIGN section 3), refresh-token rotation included. */
 const nativeApp = {
   type: "native",
   label: "Stacklok CLI",
@@ -46,6 +47,8 @@ const nativeApp = {
   grantTypes: ["authorization_code", "refresh_token"],
   responseTypes: ["code"],
   redirectUris: ["http://localhost:8666/callback"],
+  refreshTokenRotation: "ROTATE",
+  refreshTokenLeeway: 30,
 };
 
 /** The Cloud UI's web app. */
@@ -98,6 +101,61 @@ describe("publicClientUsesPkce", () => {
     const violations = run(publicClientUsesPkce, OktaType.oauthApp, { ...nativeApp, pkceRequired: false });
     expect(violations).toHaveLength(1);
     expect(violations[0]?.message).toContain("pkceRequired is false on a native app; accepted: true");
+  });
+});
+
+describe("publicClientRotatesRefreshTokens", () => {
+  const withoutRotation = { ...nativeApp, refreshTokenRotation: undefined, refreshTokenLeeway: undefined };
+  const browserApp = {
+    type: "browser",
+    tokenEndpointAuthMethod: "none",
+    pkceRequired: true,
+    grantTypes: ["authorization_code", "refresh_token"],
+    redirectUris: ["https://spa.example.com/callback"],
+  };
+
+  it("passes public clients that rotate, and those that get no refresh token", () => {
+    expect(run(publicClientRotatesRefreshTokens, OktaType.oauthApp, nativeApp)).toEqual([]);
+    expect(run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...browserApp, refreshTokenRotation: "ROTATE" })).toEqual([]);
+    // Without the refresh_token grant, Okta issues no refresh token to rotate.
+    expect(run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...withoutRotation, grantTypes: ["authorization_code"] })).toEqual([]);
+    // A native app's provider default is authorization_code only.
+    expect(run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...withoutRotation, grantTypes: undefined })).toEqual([]);
+  });
+
+  it("ignores confidential clients, public apps with a secret (okta-public-client-pkce's finding) and other types", () => {
+    expect(run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...webApp, refreshTokenRotation: "STATIC" })).toEqual([]);
+    expect(run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...withoutRotation, tokenEndpointAuthMethod: "client_secret_basic" })).toEqual([]);
+    expect(run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...withoutRotation, type: "service" })).toEqual([]);
+    expect(run(publicClientRotatesRefreshTokens, OktaType.serverPolicyRule, withoutRotation)).toEqual([]);
+  });
+
+  it("fails a native app with the refresh_token grant that leaves rotation to the provider's STATIC", () => {
+    const violations = run(publicClientRotatesRefreshTokens, OktaType.oauthApp, withoutRotation);
+    expect(violations).toHaveLength(1);
+    expect(violations[0]?.property).toBe("refreshTokenRotation");
+    const message = violations[0]?.message ?? "";
+    expect(message).toContain(
+      'refreshTokenRotation is unset on a native app that is a public client (tokenEndpointAuthMethod "none") ' +
+        'and gets refresh tokens (grantTypes includes "refresh_token"); accepted: "ROTATE".',
+    );
+    expect(message).toContain('The provider sends "STATIC" when it is unset');
+    expect(message).toContain("RFC 9700 section 4.14.2");
+  });
+
+  it("fails an explicit STATIC, and a misspelt rotate", () => {
+    for (const value of ["STATIC", "rotate"]) {
+      const violations = run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...nativeApp, refreshTokenRotation: value });
+      expect(violations.map((v) => v.message), value).toEqual([expect.stringContaining(`refreshTokenRotation is "${value}" on a native app`)]);
+    }
+  });
+
+  it("fails a browser app with grantTypes unset, whose provider default includes refresh_token", () => {
+    const violations = run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...browserApp, grantTypes: undefined });
+    expect(violations).toHaveLength(1);
+    expect(violations[0]?.message).toContain(
+      `gets refresh tokens (grantTypes is unset, and the provider's default for a browser app includes "refresh_token")`,
+    );
   });
 });
 

@@ -9,7 +9,16 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT, runVerifyTokenCommand, type CommandIo, type VerificationReport } from "../../tools/verify-token";
-import { accessTokenClaims, createSigningKey, sign, stackOutputs, startFakeIssuer, type FakeIssuer, type SigningKey } from "./fake-issuer";
+import {
+  accessTokenClaims,
+  createSigningKey,
+  printedStackOutputs,
+  sign,
+  stackOutputs,
+  startFakeIssuer,
+  type FakeIssuer,
+  type SigningKey,
+} from "./fake-issuer";
 
 let fake: FakeIssuer;
 let key: SigningKey;
@@ -63,9 +72,9 @@ describe("verdict and exit status", () => {
     const result = await run(["--outputs", outputsFile, emToken]);
 
     expect(result.code).toBe(EXIT.rejected);
-    expect(result.stdout).toContain("Enterprise Cloud UI: REJECTED");
+    expect(result.stdout).toContain("Cloud UI: REJECTED");
     expect(result.stdout).toContain("error audience_mismatch");
-    expect(result.stdout).toContain("Result: rejected by Enterprise Cloud UI.");
+    expect(result.stdout).toContain("Result: rejected by Cloud UI.");
   });
 
   it("reads the token from standard input, Bearer prefix and line breaks included", async () => {
@@ -77,7 +86,7 @@ describe("verdict and exit status", () => {
   it("takes the expected values from flags alone, finding the keys by discovery", async () => {
     const result = await run(["--issuer", fake.issuer, "--component", "enterprise-manager", "--component", "registry-server"], emToken);
     expect(result.code).toBe(EXIT.accepted);
-    expect(result.stdout).toContain("Registry Server: accepted (provider enterprise-manager)");
+    expect(result.stdout).toContain("Registry Server: accepted (provider cli-desktop)");
   });
 
   it("lets --audience and --scope replace the outputs' values", async () => {
@@ -89,11 +98,34 @@ describe("verdict and exit status", () => {
     expect(rejected.code).toBe(EXIT.rejected);
   });
 
+  it("exits 0 with a warning for a token that carries several components' audiences", async () => {
+    const token = await sign(key, accessTokenClaims(fake.issuer, { aud: ["enterprise-manager", "cloud-ui"] }));
+    const result = await run(["--outputs", outputsFile, token]);
+
+    expect(result.code).toBe(EXIT.accepted);
+    expect(result.stdout).toContain("Enterprise Manager: accepted");
+    expect(result.stdout).toContain("  warning audience_multiple: aud holds 2 values");
+    expect(result.stdout).toContain("Result: accepted by every component checked.");
+  });
+
   it("exits 1 with a reason for garbage on standard input", async () => {
     const result = await run(["--outputs", outputsFile], "\u0000\u00ff not a token \u2603");
     expect(result.code).toBe(EXIT.rejected);
     expect(result.stdout).toContain("Token: not a token");
     expect(result.stdout).toContain("error not_jwt");
+  });
+});
+
+describe("outputs from `pulumi stack output --json` (no --show-secrets)", () => {
+  it("checks the Cloud UI from the registry's provider and says so", async () => {
+    const printedFile = join(dir, "outputs-printed.json");
+    writeFileSync(printedFile, JSON.stringify(printedStackOutputs(fake)));
+    const cloudUiToken = await sign(key, accessTokenClaims(fake.issuer, { aud: "cloud-ui", scp: ["openid", "email"] }));
+    const result = await run(["--outputs", printedFile, "--component", "cloud-ui", "--component", "registry-server", cloudUiToken]);
+
+    expect(result.code).toBe(EXIT.accepted);
+    expect(result.stdout).toContain("Cloud UI: accepted");
+    expect(result.stdout).toContain('  expected values from registryServer.providers "cloud-ui" (the cloudUi output is secret');
   });
 });
 
@@ -184,7 +216,7 @@ describe("npm run verify-token (the real entry point)", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
 
     expect(code).toBe(EXIT.rejected);
-    expect(stdout).toContain("Enterprise Cloud UI: REJECTED");
+    expect(stdout).toContain("Cloud UI: REJECTED");
     expect(stdout).toContain('aud is "enterprise-manager"; expected "cloud-ui"');
   });
 });

@@ -7,7 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from "jose";
-import { DEFAULT_AUDIENCES, OIDC_DISCOVERY_PATH, OKTA_JWKS_PATH, REQUIRED_SCOPE } from "../../components/facts";
+import { DEFAULT_AUDIENCES, OIDC_DISCOVERY_PATH, OKTA_JWKS_PATH, REGISTRY_PROVIDER_NAME, REQUIRED_SCOPE } from "../../components/facts";
 
 export interface SigningKey {
   kid: string;
@@ -141,7 +141,7 @@ export function sign(key: SigningKey, claims: JWTPayload, header: Record<string,
   return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: key.kid, ...header }).sign(key.privateKey);
 }
 
-/** The stack outputs for a single-mode stack on the fake issuer, as `pulumi stack output --json --show-secrets` prints them. */
+/** The stack outputs for a single-mode stack on the fake issuer, as `pulumi stack output --json --show-secrets` prints them (chart values left out). */
 export function stackOutputs(fake: FakeIssuer, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     mode: "single",
@@ -161,10 +161,19 @@ export function stackOutputs(fake: FakeIssuer, overrides: Record<string, unknown
     },
     registryServer: {
       providers: [
-        { name: "stacklok-cli", issuerUrl: fake.issuer, audience: DEFAULT_AUDIENCES.enterpriseManager },
-        { name: "cloud-ui", issuerUrl: fake.issuer, audience: DEFAULT_AUDIENCES.cloudUi },
+        { name: REGISTRY_PROVIDER_NAME.cliDesktop, issuerUrl: fake.issuer, audience: DEFAULT_AUDIENCES.enterpriseManager },
+        { name: REGISTRY_PROVIDER_NAME.cloudUi, issuerUrl: fake.issuer, audience: DEFAULT_AUDIENCES.cloudUi },
       ],
     },
     ...overrides,
   };
+}
+
+/**
+ * The same outputs as `pulumi stack output --json` prints them, without
+ * --show-secrets: the outputs the stack exports as secrets (cloudUi,
+ * chartValues, chartValuesYaml) are whole-value secrets and print as "[secret]".
+ */
+export function printedStackOutputs(fake: FakeIssuer, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return stackOutputs(fake, { cloudUi: "[secret]", chartValues: "[secret]", chartValuesYaml: "[secret]", ...overrides });
 }

@@ -18,6 +18,7 @@ import {
   closedPort,
   createSigningKey,
   nowSeconds,
+  printedStackOutputs,
   sign,
   stackOutputs,
   startFakeIssuer,
@@ -67,7 +68,7 @@ describe("a valid Enterprise Manager token", () => {
     const report = await verify(await sign(key1, accessTokenClaims(fake.issuer)));
 
     expect(component(report, "enterprise-manager")).toMatchObject({ verdict: "accepted", findings: [] });
-    expect(component(report, "registry-server")).toMatchObject({ verdict: "accepted", provider: "stacklok-cli", findings: [] });
+    expect(component(report, "registry-server")).toMatchObject({ verdict: "accepted", provider: "cli-desktop", findings: [] });
     expect(component(report, "cloud-ui").verdict).toBe("rejected");
     expect(errorCodes(report, "cloud-ui")).toEqual(["audience_mismatch"]);
     expect(report.accepted).toBe(false);
@@ -97,6 +98,70 @@ describe("a valid Enterprise Manager token", () => {
     const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: [DEFAULT_AUDIENCES.enterpriseManager] })));
     expect(component(report, "enterprise-manager")).toMatchObject({ verdict: "accepted", findings: [] });
     expect(component(report, "registry-server").verdict).toBe("accepted");
+  });
+});
+
+describe("several audiences in one token", () => {
+  // DESIGN section 1: aud may be a string or an array; a component accepts an array holding its
+  // audience. Okta documents one audience per server, yet single mode lists two on one server.
+  const both = [DEFAULT_AUDIENCES.enterpriseManager, DEFAULT_AUDIENCES.cloudUi];
+
+  it("is accepted by every component whose audience it holds, each warning that the others accept it too", async () => {
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: both })));
+
+    expect(report.components.map((c) => [c.component, c.verdict])).toEqual([
+      ["enterprise-manager", "accepted"],
+      ["cloud-ui", "accepted"],
+      ["registry-server", "accepted"],
+    ]);
+    expect(report.accepted).toBe(true);
+    for (const id of ["enterprise-manager", "cloud-ui", "registry-server"] as const) {
+      expect(component(report, id).findings, id).toMatchObject([{ code: "audience_multiple", severity: "warning", claim: "aud" }]);
+    }
+    const em = component(report, "enterprise-manager").findings[0];
+    expect(em?.message).toBe(
+      'aud holds 2 values, ["enterprise-manager","cloud-ui"]: the Enterprise Manager accepts it for "enterprise-manager", ' +
+        'and so would the Cloud UI (audience "cloud-ui"). A token minted for one component is then accepted by the ' +
+        "others: per-component isolation is lost",
+    );
+    expect(em?.fix).toContain("stacklok-identity:mode per-component");
+    expect(component(report, "cloud-ui").findings[0]?.message).toContain('and so would the Enterprise Manager (audience "enterprise-manager")');
+    expect(component(report, "registry-server").findings[0]?.message).toContain('and so would the Cloud UI (audience "cloud-ui")');
+  });
+
+  it("names the other component when only one is checked", async () => {
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: both })), ["enterprise-manager"]);
+    expect(component(report, "enterprise-manager").findings[0]?.message).toContain("and so would the Cloud UI");
+  });
+
+  it("warns about an audience no component of the stack owns, without naming one", async () => {
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: ["payroll-api", "enterprise-manager"] })), ["enterprise-manager"]);
+    const em = component(report, "enterprise-manager");
+
+    expect(em.verdict).toBe("accepted");
+    expect(codes(report, "enterprise-manager")).toEqual(["audience_multiple"]);
+    expect(em.findings[0]?.message).toContain('and so would any other API that accepts "payroll-api" from this issuer');
+  });
+
+  it("does not name a component whose issuer differs (per-component mode)", async () => {
+    const cloudUiIssuer = `${fake.origin}/oauth2/aus2cloudui`;
+    const outputs = stackOutputs(fake, {
+      cloudUi: { issuer: cloudUiIssuer, audience: DEFAULT_AUDIENCES.cloudUi, clientId: "0oa2cloudui" },
+    });
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: both })), ["enterprise-manager"], outputs);
+    expect(component(report, "enterprise-manager").findings[0]?.message).toContain('any other API that accepts "cloud-ui" from this issuer');
+  });
+
+  it("says nothing for a one-element array or a repeated audience", async () => {
+    for (const aud of [[DEFAULT_AUDIENCES.enterpriseManager], [DEFAULT_AUDIENCES.enterpriseManager, DEFAULT_AUDIENCES.enterpriseManager]]) {
+      const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud })), ["enterprise-manager"]);
+      expect(component(report, "enterprise-manager"), JSON.stringify(aud)).toMatchObject({ verdict: "accepted", findings: [] });
+    }
+  });
+
+  it("is not a reason on its own when the component rejects the token", async () => {
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer, { aud: ["payroll-api", "hr-api"] })), ["enterprise-manager"]);
+    expect(codes(report, "enterprise-manager")).toEqual(["audience_mismatch"]);
   });
 });
 
@@ -454,7 +519,7 @@ describe("Registry Server", () => {
       registryServer: {
         providers: [
           { name: "cloud-ui", issuerUrl: cloudUiIssuer, audience: "cloud-ui" },
-          { name: "stacklok-cli", issuerUrl: fake.issuer, audience: "enterprise-manager" },
+          { name: "cli-desktop", issuerUrl: fake.issuer, audience: "enterprise-manager" },
         ],
       },
     });
@@ -462,19 +527,45 @@ describe("Registry Server", () => {
     const registry = component(report, "registry-server");
 
     expect(registry.verdict).toBe("rejected");
-    expect(registry.provider).toBe("stacklok-cli");
+    expect(registry.provider).toBe("cli-desktop");
     expect(errorCodes(report, "registry-server")).toEqual(["audience_mismatch"]);
   });
 });
 
-describe("expected values that are not available", () => {
-  it("does not check the Cloud UI when its outputs are redacted, and says how to get them", async () => {
-    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer)), undefined, stackOutputs(fake, { cloudUi: "[secret]" }));
+describe("outputs printed without --show-secrets (cloudUi is \"[secret]\")", () => {
+  it("checks the Cloud UI against the registry's cloud-ui provider, with the issuer's real keys", async () => {
+    const outputs = printedStackOutputs(fake);
+    const cloudUiToken = await sign(key1, accessTokenClaims(fake.issuer, { aud: DEFAULT_AUDIENCES.cloudUi, scp: ["openid", "email"] }));
+    const report = await verify(cloudUiToken, ["cloud-ui", "registry-server"], outputs);
+    const cloudUi = component(report, "cloud-ui");
+
+    expect(cloudUi).toMatchObject({ verdict: "accepted", findings: [], expected: [{ issuer: fake.issuer, audience: DEFAULT_AUDIENCES.cloudUi }] });
+    expect(cloudUi.expectedFrom).toContain('registryServer.providers "cloud-ui"');
+    expect(component(report, "registry-server")).toMatchObject({ verdict: "accepted", provider: "cloud-ui" });
+    expect(report.accepted).toBe(true);
+  });
+
+  it("still rejects another component's token at the Cloud UI, and a forged one", async () => {
+    const outputs = printedStackOutputs(fake);
+    const emToken = await verify(await sign(key1, accessTokenClaims(fake.issuer)), ["cloud-ui"], outputs);
+    expect(errorCodes(emToken, "cloud-ui")).toEqual(["audience_mismatch"]);
+
+    const forged = await verify(await sign(outsider, accessTokenClaims(fake.issuer, { aud: DEFAULT_AUDIENCES.cloudUi })), ["cloud-ui"], outputs);
+    expect(errorCodes(forged, "cloud-ui")).toEqual(["bad_signature"]);
+  });
+
+  it("does not check the Cloud UI when no provider carries its pair, and says what to pass instead", async () => {
+    const outputs = printedStackOutputs(fake, {
+      registryServer: { providers: [{ name: "cli-desktop", issuerUrl: fake.issuer, audience: DEFAULT_AUDIENCES.enterpriseManager }] },
+    });
+    const report = await verify(await sign(key1, accessTokenClaims(fake.issuer)), undefined, outputs);
     const cloudUi = component(report, "cloud-ui");
 
     expect(cloudUi.verdict).toBe("not_checked");
     expect(cloudUi.findings).toMatchObject([{ code: "expectation_missing" }]);
-    expect(cloudUi.findings[0]?.message).toContain("--show-secrets");
+    expect(cloudUi.findings[0]?.message).toContain("pass --issuer and --audience");
+    expect(cloudUi.findings[0]?.fix).toContain("pulumi stack output --json > outputs.json");
+    expect(cloudUi.findings[0]?.fix).not.toContain("--show-secrets >");
     expect(component(report, "enterprise-manager").verdict).toBe("accepted");
     expect(report.accepted).toBe(false);
   });

@@ -69,11 +69,22 @@ export interface AudienceResult {
   matched?: AcceptedAudience;
 }
 
+/** Who the audience check is for, and who else accepts which audience. */
+export interface AudienceContext {
+  /** "the Enterprise Manager" */
+  component: string;
+  /** The issuer this component trusts, which the token must carry to be accepted. */
+  issuer: string;
+  /** Other components' issuer/audience pairs. */
+  others: readonly { title: string; issuer: string; audience: string }[];
+  fix: string;
+}
+
 export function checkAudience(
   aud: unknown,
   accepted: readonly AcceptedAudience[],
   claims: JWTPayload,
-  fixForComponent: string,
+  context: AudienceContext,
 ): AudienceResult {
   if (aud === undefined) {
     return { findings: [finding(ReasonCode.claimMissing, "the token has no aud claim", { claim: "aud" })] };
@@ -91,16 +102,17 @@ export function checkAudience(
   if (values.length === 0) {
     return { findings: [finding(ReasonCode.claimInvalid, "aud is an empty array", { claim: "aud" })] };
   }
-  // Either shape is fine: Okta sends a string, some providers a one-element array.
+  // Either shape is accepted (DESIGN section 1): Okta sends a string, some
+  // providers an array; the component accepts an array that holds its audience.
   const matched = accepted.find((a) => values.includes(a.audience));
-  if (matched !== undefined) return { findings: [], matched };
+  if (matched !== undefined) return { findings: multipleAudienceFindings(values, matched.audience, context), matched };
 
   const expectedText =
     accepted.length === 1 ? `"${accepted[0]?.audience}"` : `one of ${accepted.map((a) => `"${a.audience}"`).join(", ")}`;
   const findings = [
     finding(ReasonCode.audienceMismatch, `aud is ${JSON.stringify(aud)}; expected ${expectedText}`, {
       claim: "aud",
-      fix: fixForComponent,
+      fix: context.fix,
     }),
   ];
   for (const value of values) {
@@ -128,6 +140,35 @@ export function checkAudience(
     );
   }
   return { findings };
+}
+
+/**
+ * An accepted token whose `aud` holds other audiences too: every component
+ * that accepts one of them from the same issuer accepts the same token, so a
+ * token minted for (or leaked from) one component works at the others. Okta
+ * documents one audience per authorization server; a server listing several
+ * (single mode) may put them all in one token.
+ */
+function multipleAudienceFindings(values: readonly string[], matched: string, context: AudienceContext): Finding[] {
+  const extra = [...new Set(values)].filter((value) => value !== matched);
+  if (extra.length === 0) return [];
+  const alsoAcceptedBy = extra.map((value) => {
+    const titles = [
+      ...new Set(context.others.filter((o) => o.audience === value && o.issuer === context.issuer).map((o) => o.title)),
+    ];
+    return titles.length > 0
+      ? `${titles.join(" and ")} (audience ${JSON.stringify(value)})`
+      : `any other API that accepts ${JSON.stringify(value)} from this issuer`;
+  });
+  return [
+    finding(
+      ReasonCode.audienceMultiple,
+      `aud holds ${values.length} values, ${JSON.stringify(values)}: ${context.component} accepts it for ` +
+        `${JSON.stringify(matched)}, and so would ${alsoAcceptedBy.join(", and ")}. A token minted for one ` +
+        "component is then accepted by the others: per-component isolation is lost",
+      { severity: "warning", claim: "aud" },
+    ),
+  ];
 }
 
 function audienceValues(aud: unknown): string[] | undefined {

@@ -23,13 +23,14 @@ const MAX_STDIN_CHARS = 1 << 20;
 
 export const USAGE = `Usage: npm run verify-token -- [options] [token]
 
-Says whether the Enterprise Manager, the Enterprise Cloud UI and the Registry
-Server would accept an access token, and every reason if not. The token is
-read from standard input when not given as an argument (safer: arguments end
-up in shell history and process lists).
+Says whether the Enterprise Manager, the Cloud UI and the Registry Server
+would accept an access token, and every reason if not. The token is read
+from standard input when not given as an argument (safer: arguments end up
+in shell history and process lists).
 
 Expected values (at least one of --outputs or --issuer):
-  --outputs <file>        stack outputs: pulumi stack output --json --show-secrets > outputs.json
+  --outputs <file>        stack outputs: pulumi stack output --json > outputs.json
+                          (no --show-secrets: nothing secret is needed)
   --issuer <url>          expected issuer, for every component (replaces the outputs')
   --audience <aud>        expected audience, for every component checked (replaces the outputs')
   --scope <scope>         scope the Enterprise Manager requires (default toolhive:config:read)
@@ -165,7 +166,7 @@ async function readOutputs(path: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch {
     throw new UsageError(
-      `the outputs file ${path} is not JSON; produce it with \`pulumi stack output --json --show-secrets > ${path}\``,
+      `the outputs file ${path} is not JSON; produce it with \`pulumi stack output --json > ${path}\``,
     );
   }
 }

@@ -1,29 +1,51 @@
 /**
  * What each component expects of a token, read from the stack outputs
- * (`pulumi stack output --json --show-secrets`) and/or given by flags.
- * Only the fields the check needs are read: the Cloud UI's client secret is
- * never parsed, kept or printed.
+ * (`pulumi stack output --json`) and/or given by flags. Nothing the check
+ * needs is secret, so the outputs need no `--show-secrets`: the `cloudUi`
+ * output is secret as a whole (it holds the client secret) and then prints
+ * as "[secret]", and the Cloud UI's issuer and audience are read from the
+ * registry's `cloud-ui` provider instead. Only the fields the check needs are
+ * read: a client secret in outputs made with `--show-secrets` is never
+ * parsed, kept or printed.
  */
 import { z } from "zod";
 import type { StackOutputs } from "../../components/contract";
-import { DEFAULT_AUDIENCES, REQUIRED_SCOPE } from "../../components/facts";
+import { COMPONENT_TITLE, DEFAULT_AUDIENCES, PLATFORM_CLAIM_NAMES, REGISTRY_PROVIDER_NAME, REQUIRED_SCOPE } from "../../components/facts";
 import { isHttpUrl, type JwksLocation } from "./key-source";
 
+/** The verifier's names for the components: its --component values and the ids in its JSON report. */
 export const COMPONENTS = ["enterprise-manager", "cloud-ui", "registry-server"] as const;
 export type ComponentId = (typeof COMPONENTS)[number];
 
-export const COMPONENT_TITLE: Record<ComponentId, string> = {
-  "enterprise-manager": "Enterprise Manager",
-  "cloud-ui": "Enterprise Cloud UI",
-  "registry-server": "Registry Server",
+/**
+ * The stack output each component's expected values are read from
+ * (contract.ts). facts.ts titles the components by the same keys.
+ */
+const OUTPUT_KEY = {
+  "enterprise-manager": "enterpriseManager",
+  "cloud-ui": "cloudUi",
+  "registry-server": "registryServer",
+} as const satisfies Record<ComponentId, keyof StackOutputs & keyof typeof COMPONENT_TITLE>;
+
+/** The component's name as operators know it (facts.ts). */
+export function componentTitle(component: ComponentId): string {
+  return COMPONENT_TITLE[OUTPUT_KEY[component]];
+}
+
+type PlatformClaimName = (typeof PLATFORM_CLAIM_NAMES)[number];
+
+/** facts.ts's claim names keyed by themselves: naming one it does not list fails to compile. */
+const PLATFORM_CLAIM = Object.fromEntries(PLATFORM_CLAIM_NAMES.map((name) => [name, name])) as {
+  readonly [N in PlatformClaimName]: N;
 };
 
 /**
- * The claims the Registry Server maps to platform roles (runbook step 3).
- * The platform's claim mapping can rename them; --roles-claim and
- * --groups-claim follow such a rename.
+ * The claims the Registry Server maps to platform roles (DESIGN section 1,
+ * runbook step 3); `email` only identifies the user. The platform's claim
+ * mapping can rename them; --roles-claim and --groups-claim follow such a
+ * rename.
  */
-export const REGISTRY_AUTHORIZATION_CLAIMS = { groups: "groups", roles: "roles" } as const;
+export const REGISTRY_AUTHORIZATION_CLAIMS = { groups: PLATFORM_CLAIM.groups, roles: PLATFORM_CLAIM.roles } as const;
 
 /** One issuer a component trusts and the audience it accepts from it. */
 export interface TrustedIssuer {
@@ -44,6 +66,20 @@ export interface ComponentExpectation {
   authorizationClaims: string[];
   /** Set when the expected values are unknown: the component is then not checked, and this says why. */
   unavailable?: string;
+  /** Where the expected values came from, when not from the component's own output. */
+  expectedFrom?: string;
+  /**
+   * The issuer/audience pairs other components accept. A token whose `aud`
+   * also holds one of these, from the same issuer, is accepted there too.
+   */
+  otherAudiences?: OtherAudience[];
+}
+
+/** A pair another component accepts (the Enterprise Manager's or the Cloud UI's). */
+export interface OtherAudience {
+  component: ComponentId;
+  issuer: string;
+  audience: string;
 }
 
 export interface ExpectationSources {
@@ -81,20 +117,15 @@ const cloudUiSchema = z.object({ issuer: httpUrl, audience: name, jwksUri: httpU
 const registryServerSchema = z.object({
   providers: z.array(z.object({ name, issuerUrl: httpUrl, audience: name })).min(1, { error: "expected at least one provider" }),
 });
+type RegistryServerSection = z.infer<typeof registryServerSchema>;
 
-/** The outputs the verifier reads, keyed as in the stack (contract.ts). */
-const OUTPUT_KEY = {
-  "enterprise-manager": "enterpriseManager",
-  "cloud-ui": "cloudUi",
-  "registry-server": "registryServer",
-} as const satisfies Record<ComponentId, keyof StackOutputs>;
-
-type Section<T> = { value: T } | { problem: string };
+/** One output, parsed; `redacted` when Pulumi printed it as "[secret]". */
+type Section<T> = { value: T } | { problem: string; redacted?: true };
 
 export function buildExpectations(sources: ExpectationSources, selected: readonly ComponentId[] = COMPONENTS): ComponentExpectation[] {
   if (sources.outputs === undefined && sources.issuer === undefined) {
     throw new UsageError(
-      "no expected values: pass --outputs outputs.json (from `pulumi stack output --json --show-secrets`) " +
+      "no expected values: pass --outputs outputs.json (from `pulumi stack output --json > outputs.json`) " +
         "or at least --issuer",
     );
   }
@@ -104,7 +135,7 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
   const outputs = sources.outputs;
   if (outputs !== undefined && !isRecord(outputs)) {
     throw new UsageError(
-      "the outputs file is not a JSON object of stack outputs; produce it with `pulumi stack output --json --show-secrets`",
+      "the outputs file is not a JSON object of stack outputs; produce it with `pulumi stack output --json > outputs.json`",
     );
   }
 
@@ -140,7 +171,7 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
     groups: sources.authorizationClaims?.groups ?? REGISTRY_AUTHORIZATION_CLAIMS.groups,
   };
 
-  return selected.map((component): ComponentExpectation => {
+  const expectationOf = (component: ComponentId): ComponentExpectation => {
     switch (component) {
       case "enterprise-manager": {
         const requiredScope = sources.requiredScope ?? ("value" in em ? em.value.requiredScope : undefined) ?? REQUIRED_SCOPE;
@@ -158,7 +189,29 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
         if ("value" in ui) {
           return { component, trusts: [trust(ui.value.issuer, ui.value.audience, jwksUriOf(ui.value))], authorizationClaims: [] };
         }
-        return fromFlagsOr(component, ui.problem, sources, (issuer) => ({
+        const provider = ui.redacted === true ? cloudUiProvider(registry) : undefined;
+        if (provider !== undefined) {
+          // Its key set: the Enterprise Manager's when the issuer is the same, else discovery.
+          const expectation: ComponentExpectation = {
+            component,
+            trusts: [trust(provider.issuerUrl, provider.audience)],
+            authorizationClaims: [],
+          };
+          if (sources.issuer === undefined || sources.audience === undefined) {
+            expectation.expectedFrom =
+              `registryServer.providers "${provider.name}" (the ${OUTPUT_KEY[component]} output is secret, ` +
+              `printed as "${REDACTED}"; the registry trusts the same issuer and audience)`;
+          }
+          return expectation;
+        }
+        const problem =
+          ui.redacted === true
+            ? `${ui.problem}; registryServer.providers, which also carries the Cloud UI's issuer and audience, ` +
+              `has no provider named "${REGISTRY_PROVIDER_NAME.cloudUi}"` +
+              ("problem" in registry ? ` (${registry.problem})` : "") +
+              ": pass --issuer and --audience"
+            : ui.problem;
+        return fromFlagsOr(component, problem, sources, (issuer) => ({
           component,
           trusts: [trust(issuer, DEFAULT_AUDIENCES.cloudUi)],
           authorizationClaims: [],
@@ -174,14 +227,35 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
         return fromFlagsOr(component, registry.problem, sources, (issuer) => ({
           component,
           trusts: dedupe([
-            trust(issuer, DEFAULT_AUDIENCES.enterpriseManager, { provider: "enterprise-manager" }),
-            trust(issuer, DEFAULT_AUDIENCES.cloudUi, { provider: "cloud-ui" }),
+            trust(issuer, DEFAULT_AUDIENCES.enterpriseManager, { provider: REGISTRY_PROVIDER_NAME.cliDesktop }),
+            trust(issuer, DEFAULT_AUDIENCES.cloudUi, { provider: REGISTRY_PROVIDER_NAME.cloudUi }),
           ]),
           authorizationClaims,
         }));
       }
     }
+  };
+
+  const all = new Map(COMPONENTS.map((component) => [component, expectationOf(component)]));
+  // The Enterprise Manager and the Cloud UI each accept their own audience
+  // only; the registry accepts both by design, so it is nobody's "other".
+  const owners = COMPONENTS_WITH_OWN_AUDIENCE.flatMap((component) =>
+    (all.get(component)?.trusts ?? []).map(({ issuer, audience }) => ({ component, issuer, audience })),
+  );
+  return selected.map((component) => {
+    const expectation = all.get(component);
+    if (expectation === undefined) throw new Error(`no expectation built for ${component}`);
+    return { ...expectation, otherAudiences: owners.filter((owner) => owner.component !== component) };
   });
+}
+
+/** The components whose audience is theirs alone: a token carrying it is meant for them. */
+const COMPONENTS_WITH_OWN_AUDIENCE = ["enterprise-manager", "cloud-ui"] as const satisfies readonly ComponentId[];
+
+/** The registry provider that carries the Cloud UI's issuer/audience pair (chartValues.ts registryProviders). */
+function cloudUiProvider(registry: Section<RegistryServerSection>): RegistryServerSection["providers"][number] | undefined {
+  if (!("value" in registry)) return undefined;
+  return registry.value.providers.find((p) => p.name === REGISTRY_PROVIDER_NAME.cloudUi);
 }
 
 function jwksUriOf(output: { jwksUri?: string | undefined }): { jwksUri?: string } {
@@ -217,9 +291,8 @@ function section<T>(outputs: Record<string, unknown> | undefined, component: Com
   if (raw === undefined) return { problem: `the outputs have no ${key}` };
   if (containsRedacted(raw)) {
     return {
-      problem:
-        `${key} is or holds "${REDACTED}" in the outputs: Pulumi hides values that contain a secret unless ` +
-        "asked; re-run `pulumi stack output --json --show-secrets > outputs.json` (nothing secret is printed)",
+      problem: `${key} is or holds "${REDACTED}" in the outputs: \`pulumi stack output --json\` prints secret outputs that way`,
+      redacted: true,
     };
   }
   const parsed = schema.safeParse(raw);
@@ -246,10 +319,7 @@ function receivedText(root: unknown, path: readonly PropertyKey[]): string {
 function containsRedacted(value: unknown): boolean {
   if (value === REDACTED) return true;
   if (Array.isArray(value)) return value.some(containsRedacted);
-  if (isRecord(value)) {
-    // The Cloud UI's clientSecret is redacted without --show-secrets and is not needed.
-    return Object.entries(value).some(([k, v]) => k !== "clientSecret" && containsRedacted(v));
-  }
+  if (isRecord(value)) return Object.values(value).some(containsRedacted);
   return false;
 }
 

@@ -17,6 +17,7 @@ export const ReasonCode = {
   issuerMismatch: "issuer_mismatch",
   audienceMismatch: "audience_mismatch",
   audiencePrefixHint: "audience_prefix_hint",
+  audienceMultiple: "audience_multiple",
   looksLikeIdToken: "looks_like_id_token",
   scopeMissing: "scope_missing",
   expired: "expired",
@@ -91,6 +92,11 @@ export const DEFAULT_FIX: Record<ReasonCode, string> = {
   audience_prefix_hint:
     "Use the same exact string on the authorization server (stacklok-identity:audiences.*) and in the " +
     "component's chart; Okta's default server ships with api://default, which is a different audience.",
+  audience_multiple:
+    "Give each component tokens only it accepts: per-component mode (stack config stacklok-identity:mode " +
+    "per-component) gives the Enterprise Manager and the Cloud UI one authorization server each, with one " +
+    "issuer and one audience. On a server that lists several audiences (single mode), check which ones Okta " +
+    "puts in a real token (Token Preview) before relying on them being separate.",
   looks_like_id_token:
     "Send the access token, not the ID token: the ID token's aud is the client ID and it has no scp.",
   scope_missing:
@@ -113,8 +119,8 @@ export const DEFAULT_FIX: Record<ReasonCode, string> = {
     "The claim has the wrong type for what the component reads: fix its value type or expression on " +
     "the authorization server's Claims tab.",
   expectation_missing:
-    "Give the expected values: run `pulumi stack output --json --show-secrets > outputs.json` and pass " +
-    "--outputs outputs.json, or pass --issuer (and --audience) on the command line.",
+    "Give the expected values: run `pulumi stack output --json > outputs.json` (no --show-secrets needed) " +
+    "and pass --outputs outputs.json, or pass --issuer (and --audience) on the command line.",
 };
 
 export function finding(

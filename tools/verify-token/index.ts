@@ -2,7 +2,7 @@ export { verifyAccessToken, DEFAULT_CLOCK_SKEW_SECONDS } from "./verify";
 export type { ComponentReport, KeySetProvider, TokenReport, Verdict, VerificationReport, VerifyOptions } from "./verify";
 export { JwksCache, IssuerKeySet, KeySourceError } from "./key-source";
 export type { JwksCacheOptions, JwksLocation } from "./key-source";
-export { buildExpectations, COMPONENTS, COMPONENT_TITLE, REGISTRY_AUTHORIZATION_CLAIMS, UsageError } from "./expectations";
+export { buildExpectations, COMPONENTS, componentTitle, REGISTRY_AUTHORIZATION_CLAIMS, UsageError } from "./expectations";
 export type { ComponentExpectation, ComponentId, ExpectationSources, TrustedIssuer } from "./expectations";
 export { ReasonCode, DEFAULT_FIX } from "./findings";
 export type { Finding, Severity } from "./findings";

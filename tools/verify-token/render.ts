@@ -70,6 +70,7 @@ function componentLines(component: ComponentReport): string[] {
     const via = expected.provider !== undefined ? ` [provider ${expected.provider}]` : "";
     lines.push(`  expects iss ${expected.issuer}, aud ${expected.audience}${scope}${via}`);
   }
+  if (component.expectedFrom !== undefined) lines.push(`  expected values from ${component.expectedFrom}`);
   for (const f of component.findings) lines.push(...findingLines(f));
   return lines;
 }

@@ -6,7 +6,7 @@
  */
 import { compactVerify, errors, type CompactVerifyGetKey, type CryptoKey } from "jose";
 import { checkAudience, checkAuthorizationClaims, checkIssuer, checkLifetime, checkScope, type AcceptedAudience } from "./claim-checks";
-import { COMPONENT_TITLE, REGISTRY_AUTHORIZATION_CLAIMS, type ComponentExpectation, type ComponentId } from "./expectations";
+import { REGISTRY_AUTHORIZATION_CLAIMS, componentTitle, type ComponentExpectation, type ComponentId } from "./expectations";
 import { ReasonCode, finding, hasErrors, type Finding } from "./findings";
 import { KeySourceError, errorText, type JwksLocation } from "./key-source";
 import { ALLOWED_ALGORITHMS, parseToken, type ParsedToken, type TokenFormat } from "./token";
@@ -41,6 +41,8 @@ export interface ComponentReport {
   requiredScope?: string;
   /** Registry Server: the provider whose issuer and audience the verdict is about. */
   provider?: string;
+  /** Where the expected values came from, when not from the component's own stack output. */
+  expectedFrom?: string;
   findings: Finding[];
 }
 
@@ -135,7 +137,7 @@ async function judgeComponent(expectation: ComponentExpectation, context: Contex
   const { component } = expectation;
   const report: ComponentReport = {
     component,
-    title: COMPONENT_TITLE[component],
+    title: componentTitle(component),
     verdict: "rejected",
     expected: expectation.trusts.map(({ issuer, audience, provider }) =>
       provider === undefined ? { issuer, audience } : { issuer, audience, provider },
@@ -143,6 +145,7 @@ async function judgeComponent(expectation: ComponentExpectation, context: Contex
     findings: [],
   };
   if (expectation.requiredScope !== undefined) report.requiredScope = expectation.requiredScope;
+  if (expectation.expectedFrom !== undefined) report.expectedFrom = expectation.expectedFrom;
 
   if (expectation.unavailable !== undefined || expectation.trusts.length === 0) {
     report.verdict = "not_checked";
@@ -210,11 +213,21 @@ async function judgeIssuerGroup(group: IssuerGroup, expectation: ComponentExpect
   const claims = parsed.claims;
   const fix = COMPONENT_FIX[expectation.component];
   findings.push(...checkIssuer(claims.iss, group.issuer, fix.issuer));
-  const audience = checkAudience(claims.aud, group.accepted, claims, fix.audience);
+  const others = (expectation.otherAudiences ?? []).map(({ component, issuer, audience }) => ({
+    title: `the ${componentTitle(component)}`,
+    issuer,
+    audience,
+  }));
+  const audience = checkAudience(claims.aud, group.accepted, claims, {
+    component: `the ${componentTitle(expectation.component)}`,
+    issuer: group.issuer,
+    others,
+    fix: fix.audience,
+  });
   findings.push(...audience.findings);
   findings.push(...checkLifetime(claims, context.now, context.skew));
   if (expectation.requiredScope !== undefined) findings.push(...checkScope(claims.scp, expectation.requiredScope));
-  findings.push(...checkAuthorizationClaims(claims, expectation.authorizationClaims, `the ${COMPONENT_TITLE[expectation.component]}`));
+  findings.push(...checkAuthorizationClaims(claims, expectation.authorizationClaims, `the ${componentTitle(expectation.component)}`));
 
   const outcome: Outcome = { group, findings };
   if (audience.matched !== undefined) outcome.matched = audience.matched;
