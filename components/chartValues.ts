@@ -10,7 +10,7 @@ import type {
   EnterpriseManagerOutput,
   RegistryProvider,
 } from "./contract";
-import { IDP_TYPE } from "./facts";
+import { IDP_TYPE, REGISTRY_PROVIDER_NAME } from "./facts";
 
 /**
  * The Registry Server must trust both clients' tokens: the Cloud UI forwards
@@ -21,8 +21,8 @@ export function registryProviders(
   cloudUi: Pick<CloudUiOutput, "issuer" | "audience">,
 ): RegistryProvider[] {
   return [
-    { name: "cli-desktop", issuerUrl: enterpriseManager.issuer, audience: enterpriseManager.audience },
-    { name: "cloud-ui", issuerUrl: cloudUi.issuer, audience: cloudUi.audience },
+    { name: REGISTRY_PROVIDER_NAME.cliDesktop, issuerUrl: enterpriseManager.issuer, audience: enterpriseManager.audience },
+    { name: REGISTRY_PROVIDER_NAME.cloudUi, issuerUrl: cloudUi.issuer, audience: cloudUi.audience },
   ];
 }
 

@@ -15,7 +15,7 @@ export interface AppSpec {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   /** Refresh-token rotation; the provider sends STATIC (no rotation) when unset. */
-  refreshTokenRotation: "ROTATE" | "STATIC";
+  refreshTokenRotation: (typeof Okta.refreshTokenRotation)[keyof typeof Okta.refreshTokenRotation];
 }
 
 /** Both apps use the authorization code flow; refresh comes from the app grant plus `offline_access`. */
@@ -39,7 +39,7 @@ export function cliAppSpec(config: StacklokIdentityConfig): AppSpec {
     postLogoutRedirectUris: [],
     // A public client's refresh token sits on a laptop: rotate it on every
     // use, so a stolen copy stops working once the real client refreshes.
-    refreshTokenRotation: "ROTATE",
+    refreshTokenRotation: Okta.refreshTokenRotation.rotate,
   };
 }
 
@@ -59,7 +59,7 @@ export function cloudUiAppSpec(config: StacklokIdentityConfig): AppSpec {
     postLogoutRedirectUris: [config.cloudUiUrl + CLOUD_UI_POST_LOGOUT_PATH],
     // A confidential client: the refresh token is useless without the
     // secret. Kept static, as the Cloud UI stores one token per session.
-    refreshTokenRotation: "STATIC",
+    refreshTokenRotation: Okta.refreshTokenRotation.static,
   };
 }
 
@@ -102,7 +102,7 @@ export class OAuthApp extends pulumi.ComponentResource {
         refreshTokenRotation: spec.refreshTokenRotation,
         // Seconds the previous token still works after rotation, for a
         // client whose refresh response was lost in transit.
-        ...(spec.refreshTokenRotation === "ROTATE" ? { refreshTokenLeeway: 30 } : {}),
+        ...(spec.refreshTokenRotation === Okta.refreshTokenRotation.rotate ? { refreshTokenLeeway: 30 } : {}),
         consentMethod: "TRUSTED",
         ...(args.authenticationPolicyId === undefined
           ? { skipAuthenticationPolicy: true }

@@ -143,7 +143,9 @@ describe("the valid-config arbitrary", () => {
   });
 });
 
-describe("properties of the program over valid configs", () => {
+// Each property runs the program dozens of times; on a loaded 2-core CI
+// machine that can pass a minute, which is slow, not wrong.
+describe("properties of the program over valid configs", { timeout: 240_000 }, () => {
   it("is deterministic: the same config registers the same resources, inputs, options and outputs", async () => {
     await fc.assert(
       fc.asyncProperty(validConfigArb, async (sample) => {
