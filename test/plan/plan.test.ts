@@ -62,7 +62,7 @@ describe.each([
     expect(text.stdout).toContain("stacklok  stacklok:identity:PlatformIdentity");
     for (const server of servers) expect(text.stdout).toContain(server);
     expect(text.stdout).toMatch(/name: toolhive:config:read\n.*default: false/);
-    expect(text.stdout).toMatch(/type: native\n.*tokenEndpointAuth: none\n.*pkceRequired: true\n.*grants: authorization_code, refresh_token/);
+    expect(text.stdout).toMatch(/type: native\n.*tokenEndpointAuth: none\n.*pkceRequired: true\n.*grants: authorization_code, refresh_token\n.*refreshTokenRotation: ROTATE/);
     expect(text.stdout).toContain(`clients: Stacklok CLI and Desktop (${stack})`);
     expect(text.stdout).toContain("scopes: openid, profile, email, offline_access, toolhive:config:read");
   });

@@ -99,6 +99,8 @@ function details(r: RecordedResource, nameOf: (id: unknown) => string): Record<s
         tokenEndpointAuth: i["tokenEndpointAuthMethod"],
         pkceRequired: i["pkceRequired"],
         grants: i["grantTypes"],
+        refreshTokenRotation: i["refreshTokenRotation"],
+        signOnPolicy: typeof i["authenticationPolicy"] === "string" ? i["authenticationPolicy"] : "left as the org or an admin set it",
         redirectUris: i["redirectUris"],
         ...(strings(i["postLogoutRedirectUris"]).length > 0 ? { postLogoutRedirectUris: i["postLogoutRedirectUris"] } : {}),
       };
