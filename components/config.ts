@@ -526,7 +526,7 @@ export function keyPath(path: readonly PropertyKey[]): string {
 
 function render(value: unknown, secret: boolean): string {
   if (secret) return "[secret]";
-  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CONFIG_KEYS, parseStackConfig } from "../components/config";
 import { Okta, OktaType } from "../components/facts";
+import { strings } from "../tools/mock-engine/readers";
 import { analyzeWiring } from "../tools/plan/wiring";
 import {
   groupIdArb,
@@ -59,7 +60,6 @@ function comparable(run: RunResult) {
 }
 
 const SERVER_TYPES: string[] = [OktaType.authServer, OktaType.authServerDefault];
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
 interface IssuedPair {
   component: string;

@@ -7,6 +7,7 @@
  * each rule is written once.
  */
 import { Okta, OktaType } from "../../components/facts";
+import { strings } from "../../tools/mock-engine/readers";
 import { policyFindings } from "./policyPack";
 import type { RecordedResource } from "./program";
 
@@ -18,10 +19,6 @@ function isJsonObject(text: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.map(String) : [];
 }
 
 /** Rules beyond a single resource's inputs. */

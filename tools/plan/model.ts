@@ -7,6 +7,7 @@
 import { parseDocument, visit } from "yaml";
 import { Okta, OktaType } from "../../components/facts";
 import type { RecordedResource, RunReport } from "../mock-engine/oktaMocks.cjs";
+import { strings, text } from "../mock-engine/readers";
 import { analyzeWiring, type TokenFlow, type WiringProblem } from "./wiring";
 
 export const MASK = "[secret]";
@@ -35,8 +36,6 @@ export interface PlanDocument {
   wiring: { ok: boolean; problems: WiringProblem[]; notes: string[] };
 }
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-const text = (value: unknown, fallback: string): string => (typeof value === "string" ? value : fallback);
 
 /** Turns ids in inputs into the names of what they point at. */
 function namer(resources: RecordedResource[]) {
@@ -51,10 +50,10 @@ function namer(resources: RecordedResource[]) {
     if (typeof clientId === "string") byId.set(clientId, label);
   }
   return (id: unknown): string => {
-    const text = String(id);
-    if (text === Okta.everyone) return "EVERYONE (anyone assigned to the app)";
-    if (text === Okta.allClients) return "ALL_CLIENTS (every OAuth client in the org)";
-    return byId.get(text) ?? text;
+    const key = String(id);
+    if (key === Okta.everyone) return "EVERYONE (anyone assigned to the app)";
+    if (key === Okta.allClients) return "ALL_CLIENTS (every OAuth client in the org)";
+    return byId.get(key) ?? key;
   };
 }
 

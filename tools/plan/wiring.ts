@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { CLIENT_SCOPE_REQUESTS, Okta, OktaType } from "../../components/facts";
 import type { RecordedResource, RunReport } from "../mock-engine/oktaMocks.cjs";
+import { strings, text } from "../mock-engine/readers";
 
 export type ComponentName = "Enterprise Manager" | "Cloud UI" | "Registry Server";
 export type ClientKey = keyof typeof CLIENT_SCOPE_REQUESTS;
@@ -66,8 +67,6 @@ const outputsSchema = z.object({
 });
 type Outputs = z.infer<typeof outputsSchema>;
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-const text = (value: unknown): string => (typeof value === "string" ? value : "");
 
 interface Planned {
   servers: RecordedResource[];
