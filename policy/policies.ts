@@ -1,6 +1,8 @@
 /**
  * The policy pack's policies: each guardrail's name, enforcement level and
- * checks, wired into `@pulumi/policy` ResourceValidationPolicy objects.
+ * checks, wired into `@pulumi/policy` policy objects: ResourceValidationPolicy
+ * for the checks on one resource, StackValidationPolicy for the rules that
+ * span resources.
  *
  * This module is separate from `index.ts` because `new PolicyPack(...)`
  * starts the analyzer's gRPC server as soon as it is constructed; tests
@@ -11,22 +13,30 @@ import type {
   PolicyConfigSchema,
   ResourceValidation,
   ResourceValidationPolicy,
+  StackValidation,
+  StackValidationPolicy,
 } from "@pulumi/policy";
 import { PLATFORM_CLAIM_NAMES } from "../components/facts";
 import {
   appHasNoImplicitOrPasswordGrant,
   appHasNoImplicitResponseType,
+  appHasRedirectUri,
   appRedirectUrisAreSafe,
+  appUsesAuthorizationCode,
   type Check,
   type CheckContext,
   claimValueIsValid,
   defaultServerIsAdoptedSafely,
   enumValuesAreApiValues,
+  groupAssignmentsAreExplicit,
   nameIsExplicit,
+  oneGroupAssignmentsPerApp,
   platformClaimIsAccessTokenClaim,
   policyClientListIsValid,
   policyDescriptionIsValid,
+  policyIsCreatedActive,
   policyNamesExplicitClients,
+  prioritiesAreContiguous,
   publicClientRotatesRefreshTokens,
   publicClientUsesPkce,
   requiredScopeIsNotDefault,
@@ -34,6 +44,9 @@ import {
   ruleListsExplicitScopes,
   ruleTokenLifetimesAreValid,
   scopeIsNotBothDefaultAndOptional,
+  type StackCheck,
+  type StackResource,
+  userSchemaAttributeIsComplete,
   webAppIsConfidential,
 } from "./rules";
 
@@ -87,6 +100,25 @@ const guardrails: readonly Guardrail[] = [
     checks: [appRedirectUrisAreSafe],
   },
   {
+    name: "okta-app-authorization-code",
+    description:
+      "Web and native OAuth apps include the authorization_code grant, and an app with that grant lists the code response type.",
+    enforcementLevel: "mandatory",
+    checks: [appUsesAuthorizationCode],
+  },
+  {
+    name: "okta-app-redirect-uri-required",
+    description: "OAuth apps have at least one redirect URI unless their grants include password or client_credentials.",
+    enforcementLevel: "mandatory",
+    checks: [appHasRedirectUri],
+  },
+  {
+    name: "okta-app-group-assignments",
+    description: "AppGroupAssignments list at least one group, each with a JSON-object profile.",
+    enforcementLevel: "mandatory",
+    checks: [groupAssignmentsAreExplicit],
+  },
+  {
     name: "okta-access-rule-explicit-scopes",
     description: "Access-policy rules list their scopes explicitly (never \"*\", never empty).",
     enforcementLevel: "mandatory",
@@ -103,6 +135,12 @@ const guardrails: readonly Guardrail[] = [
     description: "Access policies name at least one client and never mix ALL_CLIENTS with client IDs.",
     enforcementLevel: "mandatory",
     checks: [policyClientListIsValid],
+  },
+  {
+    name: "okta-access-policy-active-on-create",
+    description: "Access policies are not created INACTIVE (the provider cannot create an inactive policy).",
+    enforcementLevel: "mandatory",
+    checks: [policyIsCreatedActive],
   },
   {
     name: "okta-access-policy-explicit-clients",
@@ -157,6 +195,13 @@ const guardrails: readonly Guardrail[] = [
     checks: [defaultServerIsAdoptedSafely],
   },
   {
+    name: "okta-user-schema-attribute",
+    description:
+      "User-profile attributes have a title, an arrayType when they are arrays, and deleteBeforeReplace so a replacement keeps them.",
+    enforcementLevel: "mandatory",
+    checks: [userSchemaAttributeIsComplete],
+  },
+  {
     name: "okta-explicit-names",
     description: "Scopes, claims, policies, rules, servers and groups set name explicitly (no Pulumi autoname).",
     enforcementLevel: "mandatory",
@@ -182,6 +227,7 @@ function toValidation(check: Check): ResourceValidation {
     const context: CheckContext = {
       logicalName: args.name,
       platformClaimNames: config.platformClaimNames ?? PLATFORM_CLAIM_NAMES,
+      ...(args.opts.deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace: args.opts.deleteBeforeReplace }),
     };
     for (const violation of check(args.type, args.props, context)) reportViolation(violation.message);
   };
@@ -193,4 +239,55 @@ export const policies: ResourceValidationPolicy[] = guardrails.map((guardrail) =
   enforcementLevel: guardrail.enforcementLevel,
   ...(guardrail.configSchema === undefined ? {} : { configSchema: guardrail.configSchema }),
   validateResource: guardrail.checks.map(toValidation),
+}));
+
+interface StackGuardrail {
+  name: string;
+  description: string;
+  enforcementLevel: Extract<EnforcementLevel, "mandatory">;
+  check: StackCheck;
+}
+
+const stackGuardrails: readonly StackGuardrail[] = [
+  {
+    name: "okta-one-group-assignments-per-app",
+    description: "At most one AppGroupAssignments per app: each one's Read takes every group assigned to the app.",
+    enforcementLevel: "mandatory",
+    check: oneGroupAssignmentsPerApp,
+  },
+  {
+    name: "okta-contiguous-priorities",
+    description: "Access-policy priorities per server, and rule priorities per policy, run 1..N with no gap or repeat.",
+    enforcementLevel: "mandatory",
+    check: prioritiesAreContiguous,
+  },
+];
+
+/**
+ * The engine hands a stack policy every resource with its inputs; the check
+ * sees the Okta ones, with the URNs each reference came from. A violation is
+ * reported on the resource at fault.
+ */
+function toStackValidation(check: StackCheck): StackValidation {
+  return (args, reportViolation) => {
+    const resources: StackResource[] = args.resources
+      .filter((resource) => resource.type.startsWith("okta:"))
+      .map((resource) => ({
+        type: resource.type,
+        name: resource.name,
+        urn: resource.urn,
+        props: resource.props,
+        propertyDependencies: Object.fromEntries(
+          Object.entries(resource.propertyDependencies).map(([property, from]) => [property, from.map((r) => r.urn)]),
+        ),
+      }));
+    for (const violation of check(resources)) reportViolation(violation.message, violation.urn);
+  };
+}
+
+export const stackPolicies: StackValidationPolicy[] = stackGuardrails.map((guardrail) => ({
+  name: guardrail.name,
+  description: guardrail.description,
+  enforcementLevel: guardrail.enforcementLevel,
+  validateStack: toStackValidation(guardrail.check),
 }));

@@ -10,7 +10,9 @@
  * Analyzer gRPC service on 127.0.0.1 and prints its port. This test does the
  * same from a clean `npm ci` at the root: it proves the pack resolves its
  * dependencies from the root node_modules, compiles under ts-node, and that
- * the engine's Analyze calls return the violations with their levels.
+ * the engine's Analyze calls (one resource) and AnalyzeStack calls (every
+ * resource, after the program has registered them all) return the violations
+ * with their levels.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as path from "node:path";
@@ -20,7 +22,10 @@ import {
   AnalyzeRequest,
   type AnalyzeResponse,
   type AnalyzerInfo,
+  AnalyzerPropertyDependencies,
+  AnalyzerResource,
   AnalyzerResourceOptions,
+  AnalyzeStackRequest,
   EnforcementLevel,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
@@ -38,6 +43,8 @@ let stderr = "";
 /** The OAuth apps the program registers (mock engine), so the test follows the program. */
 let nativeApp: RecordedResource;
 let webApp: RecordedResource;
+/** Every Okta resource the program registers, for AnalyzeStack. */
+let registered: RecordedResource[];
 
 /** Starts the pack as the language host does and resolves with the port it prints. */
 function startPack(): Promise<number> {
@@ -97,6 +104,46 @@ function diagnostics(response: AnalyzeResponse) {
   }));
 }
 
+/** A resource as the engine sends it in AnalyzeStack; `from` maps a property to the URN its value came from. */
+function stackResource(resource: RecordedResource, props: Record<string, unknown> = resource.inputs, from: Record<string, string> = {}) {
+  const options = new AnalyzerResourceOptions();
+  if (resource.options.deleteBeforeReplace !== undefined) {
+    options.setDeletebeforereplace(resource.options.deleteBeforeReplace).setDeletebeforereplacedefined(true);
+  }
+  const analyzed = new AnalyzerResource()
+    .setType(resource.type)
+    .setName(resource.name)
+    .setUrn(resource.urn)
+    .setOptions(options)
+    .setProperties(Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]));
+  for (const [property, urn] of Object.entries(from)) {
+    analyzed.getPropertydependenciesMap().set(property, new AnalyzerPropertyDependencies().setUrnsList([urn]));
+  }
+  return analyzed;
+}
+
+function analyzeStack(resources: AnalyzerResource[]): Promise<AnalyzeResponse> {
+  const request = new AnalyzeStackRequest().setResourcesList(resources);
+  return call<AnalyzeResponse>((callback) => client.analyzeStack(request, callback));
+}
+
+function stackDiagnostics(response: AnalyzeResponse) {
+  return response.getDiagnosticsList().map((d) => ({
+    policy: d.getPolicyname(),
+    level: d.getEnforcementlevel(),
+    urn: d.getUrn(),
+    message: d.getMessage(),
+  }));
+}
+
+/** The program's group assignments plus a second one for the CLI app, as a second program or a copy-paste would add. */
+function withSecondAssignment(resources: RecordedResource[]): { resources: RecordedResource[]; second: RecordedResource } {
+  const first = resources.find((r) => r.type === OktaType.appGroupAssignments && r.name.startsWith("cli-desktop"));
+  if (first === undefined) throw new Error("the program registers no group assignment for the CLI app");
+  const second = { ...first, name: `${first.name}-again`, urn: `${first.urn}-again` };
+  return { resources: [...resources, second], second };
+}
+
 /** Analyzes a resource the program registered, with its own type, logical name, URN and inputs. */
 function analyzeRegistered(resource: RecordedResource, props: Record<string, unknown> = resource.inputs): Promise<AnalyzeResponse> {
   return analyze(resource.type, resource.name, props, resource.urn);
@@ -107,6 +154,7 @@ beforeAll(async () => {
   const run = await runProgram({ config: baseConfig });
   nativeApp = findResource(run, OktaType.oauthApp, "cli-desktop");
   webApp = findResource(run, OktaType.oauthApp, "cloud-ui");
+  registered = run.resources.filter((r) => r.type.startsWith("okta:"));
   const port = await startPack();
   client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 }, 60_000);
@@ -125,7 +173,9 @@ describe("the policy pack under the Pulumi runtime", () => {
     expect(levels["okta-public-client-pkce"]).toBe(EnforcementLevel.MANDATORY);
     expect(levels["okta-access-policy-explicit-clients"]).toBe(EnforcementLevel.ADVISORY);
     expect(levels["okta-public-client-refresh-rotation"]).toBe(EnforcementLevel.MANDATORY);
-    expect(Object.keys(levels)).toHaveLength(17);
+    expect(levels["okta-one-group-assignments-per-app"]).toBe(EnforcementLevel.MANDATORY);
+    expect(levels["okta-contiguous-priorities"]).toBe(EnforcementLevel.MANDATORY);
+    expect(Object.keys(levels)).toHaveLength(24);
   });
 
   it("passes the native and the web app the program creates", async () => {
@@ -217,5 +267,66 @@ describe("the policy pack under the Pulumi runtime", () => {
       metadataPublish: "ALL_CLIENTS",
     });
     expect(diagnostics(response)).toEqual([]);
+  });
+});
+
+describe("the stack policies under the Pulumi runtime (AnalyzeStack)", () => {
+  it("pass the stack the program registers", async () => {
+    expect(registered.some((r) => r.type === OktaType.appGroupAssignments)).toBe(true);
+    expect(stackDiagnostics(await analyzeStack(registered.map((r) => stackResource(r))))).toEqual([]);
+  });
+
+  it("report a second group assignment of one app on each assignment, as mandatory", async () => {
+    const { resources, second } = withSecondAssignment(registered);
+    const found = stackDiagnostics(await analyzeStack(resources.map((r) => stackResource(r))));
+    expect(found.map((d) => [d.policy, d.level])).toEqual([
+      ["okta-one-group-assignments-per-app", EnforcementLevel.MANDATORY],
+      ["okta-one-group-assignments-per-app", EnforcementLevel.MANDATORY],
+    ]);
+    expect(found.map((d) => d.urn)).toContain(second.urn);
+    expect(found[0]?.message).toContain("AppGroupAssignments resources");
+  });
+
+  it("report a gap in the access policies' priorities", async () => {
+    const resources = registered.map((r) =>
+      r.type === OktaType.serverPolicy ? stackResource(r, { ...r.inputs, priority: 2 }) : stackResource(r),
+    );
+    const found = stackDiagnostics(await analyzeStack(resources));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((d) => d.policy === "okta-contiguous-priorities" && d.level === EnforcementLevel.MANDATORY)).toBe(true);
+    expect(found[0]?.message).toContain("have priorities 2; accepted: 1 to 1, each once");
+  });
+
+  it("run during a first preview, matching unknown app ids by the app they come from", async () => {
+    // While previewing a first deployment every app id is unknown; the engine
+    // says which resource each appId came from.
+    const apps = new Map(registered.filter((r) => r.type === OktaType.oauthApp).map((r) => [r.id, r.urn]));
+    const preview = (resources: RecordedResource[]) =>
+      resources.map((r) => {
+        if (r.type !== OktaType.appGroupAssignments) return stackResource(r);
+        const appUrn = apps.get(String(r.inputs["appId"]));
+        if (appUrn === undefined) throw new Error(`no app with id ${String(r.inputs["appId"])}`);
+        return stackResource(r, { ...r.inputs, appId: unknownValue }, { appId: appUrn });
+      });
+    expect(stackDiagnostics(await analyzeStack(preview(registered)))).toEqual([]);
+    const found = stackDiagnostics(await analyzeStack(preview(withSecondAssignment(registered).resources)));
+    expect(found.map((d) => [d.policy, d.level])).toEqual([
+      ["okta-one-group-assignments-per-app", EnforcementLevel.MANDATORY],
+      ["okta-one-group-assignments-per-app", EnforcementLevel.MANDATORY],
+    ]);
+  });
+
+  it("say they can't run during preview, as advisory, when an unknown id has no known source", async () => {
+    const resources = registered.map((r) =>
+      r.type === OktaType.appGroupAssignments ? stackResource(r, { ...r.inputs, appId: unknownValue }) : stackResource(r),
+    );
+    const found = stackDiagnostics(await analyzeStack(resources));
+    expect(found).toEqual([
+      expect.objectContaining({
+        policy: "okta-one-group-assignments-per-app",
+        level: EnforcementLevel.ADVISORY,
+        message: expect.stringContaining("during preview") as unknown,
+      }),
+    ]);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import "../../policy/index";
-import { policies } from "../../policy/policies";
+import { policies, stackPolicies } from "../../policy/policies";
 
 const constructed = vi.hoisted(() => [] as { name: string; args: unknown }[]);
 
@@ -23,6 +23,7 @@ describe("policy/index.ts", () => {
   it("constructs one PolicyPack named stacklok-okta-guardrails with every policy", () => {
     expect(constructed).toHaveLength(1);
     expect(constructed[0]?.name).toBe("stacklok-okta-guardrails");
-    expect(constructed[0]?.args).toMatchObject({ policies });
+    expect(constructed[0]?.args).toMatchObject({ policies: [...policies, ...stackPolicies] });
+    expect(stackPolicies.length).toBeGreaterThan(0);
   });
 });

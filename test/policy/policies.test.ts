@@ -6,11 +6,12 @@
  * (preview-time) inputs are handled is tested against the real analyzer
  * server in analyzer.test.ts.
  */
-import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { OktaType, REQUIRED_SCOPE } from "../../components/facts";
-import { POLICY_PACK_NAME, policies } from "../../policy/policies";
-import { validationArgs, validationsOf } from "../support/policyPack";
+import { POLICY_PACK_NAME, policies, stackPolicies } from "../../policy/policies";
+import type { RecordedResource } from "../support/program";
+import { stackValidationArgs, validationArgs, validationsOf } from "../support/policyPack";
 
 function policyNamed(name: string): ResourceValidationPolicy {
   const policy = policies.find((p) => p.name === name);
@@ -25,11 +26,12 @@ async function report(
   props: Record<string, unknown>,
   name = "res",
   config: object = {},
+  deleteBeforeReplace?: boolean,
 ): Promise<string[]> {
   const messages: string[] = [];
   const reportViolation: ReportViolation = (message) => messages.push(message);
   for (const validation of validationsOf(policyNamed(policyName))) {
-    await validation(validationArgs(type, props, name, config), reportViolation);
+    await validation(validationArgs(type, props, name, config, undefined, deleteBeforeReplace), reportViolation);
   }
   return messages;
 }
@@ -41,6 +43,8 @@ interface Case {
   fail: Record<string, unknown>;
   /** A fragment of the message the failing input must produce. */
   expect: string;
+  /** The resource option, for the policies that read it. */
+  deleteBeforeReplace?: boolean;
 }
 
 const nativeApp = {
@@ -95,6 +99,24 @@ const cases: Record<string, Case> = {
     fail: { ...nativeApp, redirectUris: ["http://localhost.evil.com:8666/callback"] },
     expect: 'uses http on host "localhost.evil.com"',
   },
+  "okta-app-authorization-code": {
+    type: OktaType.oauthApp,
+    pass: webApp,
+    fail: { ...webApp, grantTypes: ["refresh_token"] },
+    expect: 'grantTypes is ["refresh_token"] on a web app; accepted: a list that includes "authorization_code"',
+  },
+  "okta-app-redirect-uri-required": {
+    type: OktaType.oauthApp,
+    pass: webApp,
+    fail: { ...webApp, redirectUris: [] },
+    expect: "redirectUris is []",
+  },
+  "okta-app-group-assignments": {
+    type: OktaType.appGroupAssignments,
+    pass: { appId: "0oa1", groups: [{ id: "00g1", profile: "{}" }] },
+    fail: { appId: "0oa1", groups: [{ id: "00g1", profile: "" }] },
+    expect: 'groups[0] (group "00g1") profile is not a JSON object',
+  },
   "okta-access-rule-explicit-scopes": {
     type: OktaType.serverPolicyRule,
     pass: rule,
@@ -112,6 +134,12 @@ const cases: Record<string, Case> = {
     pass: accessPolicy,
     fail: { ...accessPolicy, clientWhitelists: ["ALL_CLIENTS", "0oa1"] },
     expect: 'clientWhitelists mixes "ALL_CLIENTS" with client IDs',
+  },
+  "okta-access-policy-active-on-create": {
+    type: OktaType.serverPolicy,
+    pass: accessPolicy,
+    fail: { ...accessPolicy, status: "INACTIVE" },
+    expect: 'status is "INACTIVE"; accepted: "ACTIVE"',
   },
   "okta-access-policy-explicit-clients": {
     type: OktaType.serverPolicy,
@@ -155,6 +183,13 @@ const cases: Record<string, Case> = {
     fail: { name: "default", credentialsRotationMode: "MANUAL", audiences: ["enterprise-manager"] },
     expect: 'credentialsRotationMode is "MANUAL"; accepted: "AUTO"',
   },
+  "okta-user-schema-attribute": {
+    type: OktaType.userSchemaProperty,
+    deleteBeforeReplace: true,
+    pass: { index: "roles", title: "Roles", type: "array", arrayType: "string" },
+    fail: { index: "roles", title: "Roles", type: "array" },
+    expect: "arrayType is unset on an array attribute",
+  },
   "okta-explicit-names": {
     type: OktaType.serverScope,
     name: "toolhive-config-read",
@@ -189,17 +224,18 @@ describe("the registered policies", () => {
   for (const [policyName, c] of Object.entries(cases)) {
     describe(policyName, () => {
       it("reports nothing for a compliant resource", async () => {
-        expect(await report(policyName, c.type, c.pass, c.name)).toEqual([]);
+        expect(await report(policyName, c.type, c.pass, c.name, {}, c.deleteBeforeReplace)).toEqual([]);
       });
 
       it("reports the violation for a non-compliant resource", async () => {
-        const messages = await report(policyName, c.type, c.fail, c.name);
+        const messages = await report(policyName, c.type, c.fail, c.name, {}, c.deleteBeforeReplace);
         expect(messages.length).toBeGreaterThan(0);
         expect(messages.join("\n")).toContain(c.expect);
       });
 
       it("ignores resource types it is not about", async () => {
-        expect(await report(policyName, OktaType.userSchemaProperty, c.fail, c.name)).toEqual([]);
+        const otherType = c.type === OktaType.userSchemaProperty ? OktaType.group : OktaType.userSchemaProperty;
+        expect(await report(policyName, otherType, c.fail, c.name)).toEqual([]);
       });
     });
   }
@@ -220,4 +256,92 @@ describe("okta-platform-claims-in-access-token config", () => {
     const builtin = { name: "email", claimType: "IDENTITY", value: "user.email" };
     expect(await report("okta-platform-claims-in-access-token", OktaType.serverClaim, builtin, "c", config)).toEqual([]);
   });
+});
+
+describe("okta-user-schema-attribute and the deleteBeforeReplace option", () => {
+  const attribute = { index: "roles", title: "Roles", type: "array", arrayType: "string" };
+
+  it("reads the option from the args @pulumi/policy passes", async () => {
+    expect(await report("okta-user-schema-attribute", OktaType.userSchemaProperty, attribute, "roles", {}, true)).toEqual([]);
+    for (const option of [false, undefined]) {
+      expect(await report("okta-user-schema-attribute", OktaType.userSchemaProperty, attribute, "roles", {}, option)).toEqual([
+        expect.stringContaining("set deleteBeforeReplace"),
+      ]);
+    }
+  });
+});
+
+/** A resource as the mock engine records it, for the stack policies. */
+function recorded(type: string, name: string, inputs: Record<string, unknown>): RecordedResource {
+  return {
+    urn: `urn:pulumi:dev::stacklok-identity::${type}::${name}`,
+    type,
+    name,
+    custom: true,
+    id: `${name}-id`,
+    inputs,
+    outputs: {},
+    options: { dependsOn: [] },
+  };
+}
+
+function stackPolicyNamed(name: string): StackValidationPolicy {
+  const policy = stackPolicies.find((p) => p.name === name);
+  if (policy === undefined) throw new Error(`no stack policy ${name}`);
+  return policy;
+}
+
+/** Runs one stack policy the way the analyzer server does and returns what it reported, with the URN. */
+async function reportStack(policyName: string, resources: RecordedResource[]): Promise<{ message: string; urn?: string }[]> {
+  const found: { message: string; urn?: string }[] = [];
+  const reportViolation: ReportViolation = (message, urn) => found.push({ message, ...(urn === undefined ? {} : { urn }) });
+  await stackPolicyNamed(policyName).validateStack(stackValidationArgs(resources), reportViolation);
+  return found;
+}
+
+const app = (name: string, appId: string) =>
+  recorded(OktaType.appGroupAssignments, name, { appId, groups: [{ id: "00g1", profile: "{}" }] });
+const serverPolicy = (name: string, priority: number) =>
+  recorded(OktaType.serverPolicy, name, { authServerId: "aus1", priority, ...accessPolicy });
+
+const stackCases: Record<string, { pass: RecordedResource[]; fail: RecordedResource[]; expect: string }> = {
+  "okta-one-group-assignments-per-app": {
+    pass: [app("cli", "0oa1"), app("web", "0oa2")],
+    fail: [app("cli", "0oa1"), app("cli-again", "0oa1")],
+    expect: 'appId is "0oa1" on 2 AppGroupAssignments resources (cli, cli-again)',
+  },
+  "okta-contiguous-priorities": {
+    pass: [serverPolicy("cli", 1), serverPolicy("web", 2)],
+    fail: [serverPolicy("cli", 1), serverPolicy("web", 3)],
+    expect: 'the access policies under authServerId "aus1" (cli, web) have priorities 1, 3',
+  },
+};
+
+describe("the registered stack policies", () => {
+  it("each have a wiring case, are mandatory, and share no name with a resource policy", () => {
+    expect(stackPolicies.map((p) => p.name).sort()).toEqual(Object.keys(stackCases).sort());
+    for (const policy of stackPolicies) expect(policy.enforcementLevel, policy.name).toBe("mandatory");
+    const resourceNames = new Set(policies.map((p) => p.name));
+    expect(stackPolicies.filter((p) => resourceNames.has(p.name))).toEqual([]);
+  });
+
+  for (const [policyName, c] of Object.entries(stackCases)) {
+    describe(policyName, () => {
+      it("reports nothing for a compliant stack", async () => {
+        expect(await reportStack(policyName, c.pass)).toEqual([]);
+      });
+
+      it("reports the violation on the resource at fault", async () => {
+        const found = await reportStack(policyName, c.fail);
+        expect(found.length).toBeGreaterThan(0);
+        expect(found.map((f) => f.message).join("\n")).toContain(c.expect);
+        expect(found[0]?.urn).toBe(c.fail[0]?.urn);
+      });
+
+      it("ignores resources that are not Okta's", async () => {
+        const foreign = c.fail.map((r) => ({ ...r, type: r.type.replace(/^okta:/, "other:") }));
+        expect(await reportStack(policyName, foreign)).toEqual([]);
+      });
+    });
+  }
 });

@@ -8,18 +8,22 @@ import { OktaType, REQUIRED_SCOPE } from "../../components/facts";
 import {
   appHasNoImplicitOrPasswordGrant,
   appHasNoImplicitResponseType,
+  appHasRedirectUri,
   appRedirectUrisAreSafe,
+  appUsesAuthorizationCode,
   type Check,
   claimValueIsValid,
   defaultContext,
   defaultServerIsAdoptedSafely,
   enumValuesAreApiValues,
+  groupAssignmentsAreExplicit,
   isLoopbackUri,
   isPrivateUseScheme,
   nameIsExplicit,
   platformClaimIsAccessTokenClaim,
   policyClientListIsValid,
   policyDescriptionIsValid,
+  policyIsCreatedActive,
   policyNamesExplicitClients,
   type Props,
   publicClientRotatesRefreshTokens,
@@ -31,6 +35,7 @@ import {
   ruleListsExplicitScopes,
   ruleTokenLifetimesAreValid,
   scopeIsNotBothDefaultAndOptional,
+  userSchemaAttributeIsComplete,
   webAppIsConfidential,
 } from "../../policy/rules";
 
@@ -38,7 +43,7 @@ function run(check: Check, type: string, props: Props, logicalName = "res") {
   return check(type, props, defaultContext(logicalName));
 }
 
-/** A native app as the program configures the CLI's (DESIGN section 3), refresh-token rotation included. */
+/** A native app as the program configures the CLI's: public client, PKCE, loopback redirect, refresh-token rotation. */
 const nativeApp = {
   type: "native",
   label: "Stacklok CLI",
@@ -408,6 +413,17 @@ describe("ruleTokenLifetimesAreValid", () => {
     expect(violations[0]?.message).toContain("refreshTokenLifetimeMinutes is 60, shorter than accessTokenLifetimeMinutes (120)");
     expect(violations[1]?.message).toContain("refreshTokenWindowMinutes is 30");
   });
+
+  it("fails a refresh window outside Okta's 10 minutes to five years, even with unlimited refresh tokens", () => {
+    for (const minutes of [9, 2_628_001]) {
+      const violations = run(ruleTokenLifetimesAreValid, OktaType.serverPolicyRule, { refreshTokenWindowMinutes: minutes });
+      expect(violations.map((v) => v.property)).toEqual(["refreshTokenWindowMinutes"]);
+      expect(violations[0]?.message).toContain(`refreshTokenWindowMinutes is ${minutes}; accepted: 10 to 2628000 minutes`);
+    }
+    for (const minutes of [10, 2_628_000]) {
+      expect(run(ruleTokenLifetimesAreValid, OktaType.serverPolicyRule, { refreshTokenWindowMinutes: minutes })).toEqual([]);
+    }
+  });
 });
 
 describe("policyClientListIsValid and policyNamesExplicitClients", () => {
@@ -654,5 +670,141 @@ describe("enumValuesAreApiValues", () => {
     expect(realEnumValue("authorization_code", ["authorization_code"])).toBeUndefined();
     expect(realEnumValue("AUTHORIZATION-CODE", ["authorization_code"])).toBe("authorization_code");
     expect(realEnumValue("authorization", ["authorization_code"])).toBeUndefined();
+  });
+});
+
+describe("appUsesAuthorizationCode", () => {
+  it("passes the program's apps, a browser app without the grant, a service app and unset grants", () => {
+    expect(run(appUsesAuthorizationCode, OktaType.oauthApp, nativeApp)).toEqual([]);
+    expect(run(appUsesAuthorizationCode, OktaType.oauthApp, webApp)).toEqual([]);
+    expect(run(appUsesAuthorizationCode, OktaType.oauthApp, { type: "browser", grantTypes: ["refresh_token"] })).toEqual([]);
+    expect(run(appUsesAuthorizationCode, OktaType.oauthApp, { type: "service", grantTypes: ["client_credentials"] })).toEqual([]);
+    expect(run(appUsesAuthorizationCode, OktaType.oauthApp, { type: "web" })).toEqual([]);
+    expect(run(appUsesAuthorizationCode, OktaType.oauthApp, { ...webApp, responseTypes: undefined })).toEqual([]);
+  });
+
+  it("fails a web or native app whose grants lack authorization_code", () => {
+    for (const app of [webApp, nativeApp]) {
+      const violations = run(appUsesAuthorizationCode, OktaType.oauthApp, { ...app, grantTypes: ["refresh_token"] });
+      expect(violations.map((v) => v.property)).toEqual(["grantTypes"]);
+      expect(violations[0]?.message).toContain(`grantTypes is ["refresh_token"] on a ${app.type} app; accepted: a list that includes "authorization_code"`);
+    }
+  });
+
+  it("fails response types without code next to the authorization_code grant", () => {
+    const violations = run(appUsesAuthorizationCode, OktaType.oauthApp, { ...webApp, responseTypes: ["token"] });
+    expect(violations.map((v) => v.property)).toEqual(["responseTypes"]);
+    expect(violations[0]?.message).toContain('responseTypes is ["token"] while grantTypes includes "authorization_code"');
+    expect(run(appUsesAuthorizationCode, OktaType.oauthApp, { ...webApp, responseTypes: [] })).toHaveLength(1);
+  });
+
+  it("ignores other resource types", () => {
+    expect(run(appUsesAuthorizationCode, OktaType.serverPolicyRule, { type: "web", grantTypes: ["implicit"] })).toEqual([]);
+  });
+});
+
+describe("appHasRedirectUri", () => {
+  it("passes apps with a redirect URI, and grants that need none", () => {
+    expect(run(appHasRedirectUri, OktaType.oauthApp, nativeApp)).toEqual([]);
+    expect(run(appHasRedirectUri, OktaType.oauthApp, { type: "service", grantTypes: ["client_credentials"] })).toEqual([]);
+    // A service app with grantTypes unset gets the provider's client_credentials.
+    expect(run(appHasRedirectUri, OktaType.oauthApp, { type: "service" })).toEqual([]);
+    expect(run(appHasRedirectUri, OktaType.oauthApp, { type: "native", grantTypes: ["password"] })).toEqual([]);
+  });
+
+  it("fails a code-flow app without redirect URIs, unset or empty", () => {
+    for (const redirectUris of [undefined, []]) {
+      const violations = run(appHasRedirectUri, OktaType.oauthApp, { ...webApp, redirectUris });
+      expect(violations.map((v) => v.property)).toEqual(["redirectUris"]);
+      expect(violations[0]?.message).toContain("on a web app; accepted: at least one redirect URI");
+    }
+    // Unset grants on a native app mean the provider's authorization_code, which needs a redirect URI.
+    expect(run(appHasRedirectUri, OktaType.oauthApp, { type: "native" })).toHaveLength(1);
+  });
+});
+
+describe("groupAssignmentsAreExplicit", () => {
+  const assignments = { appId: "0oa1", groups: [{ id: "00g1", profile: "{}" }, { id: "00g2", profile: '{"a":1}' }] };
+
+  it("passes groups with JSON-object profiles", () => {
+    expect(run(groupAssignmentsAreExplicit, OktaType.appGroupAssignments, assignments)).toEqual([]);
+  });
+
+  it("fails an empty or missing group list", () => {
+    for (const groups of [[], undefined]) {
+      const violations = run(groupAssignmentsAreExplicit, OktaType.appGroupAssignments, { appId: "0oa1", groups });
+      expect(violations.map((v) => v.property)).toEqual(["groups"]);
+      expect(violations[0]?.message).toContain("accepted: at least one group");
+    }
+  });
+
+  it("fails each profile that is not a JSON object", () => {
+    const groups = [
+      { id: "00g1", profile: "{}" },
+      { id: "00g2", profile: "" },
+      { id: "00g3", profile: "[]" },
+      { id: "00g4", profile: "{" },
+      { id: "00g5" },
+    ];
+    const violations = run(groupAssignmentsAreExplicit, OktaType.appGroupAssignments, { appId: "0oa1", groups });
+    expect(violations.map((v) => v.message.slice(0, 40))).toEqual([
+      expect.stringContaining('groups[1] (group "00g2") profile is not'),
+      expect.stringContaining('groups[2] (group "00g3") profile is not'),
+      expect.stringContaining('groups[3] (group "00g4") profile is not'),
+      expect.stringContaining('groups[4] (group "00g5") profile is not'),
+    ]);
+  });
+
+  it("ignores other resource types", () => {
+    expect(run(groupAssignmentsAreExplicit, OktaType.oauthApp, { groups: [] })).toEqual([]);
+  });
+});
+
+describe("policyIsCreatedActive", () => {
+  it("passes an active or unset status and fails INACTIVE", () => {
+    expect(run(policyIsCreatedActive, OktaType.serverPolicy, { status: "ACTIVE" })).toEqual([]);
+    expect(run(policyIsCreatedActive, OktaType.serverPolicy, {})).toEqual([]);
+    const violations = run(policyIsCreatedActive, OktaType.serverPolicy, { status: "INACTIVE" });
+    expect(violations.map((v) => v.property)).toEqual(["status"]);
+    expect(violations[0]?.message).toContain('status is "INACTIVE"; accepted: "ACTIVE"');
+    expect(run(policyIsCreatedActive, OktaType.serverPolicyRule, { status: "INACTIVE" })).toEqual([]);
+  });
+});
+
+describe("userSchemaAttributeIsComplete", () => {
+  const attribute = { index: "roles", title: "Roles", type: "array", arrayType: "string", permissions: "READ_ONLY" };
+  const replacedDeleteFirst = { ...defaultContext("roles-attribute"), deleteBeforeReplace: true };
+  const check = (props: Props, context = replacedDeleteFirst) =>
+    userSchemaAttributeIsComplete(OktaType.userSchemaProperty, props, context);
+
+  it("passes the roles attribute as the program creates it, and a string attribute", () => {
+    expect(check(attribute)).toEqual([]);
+    expect(check({ index: "team", title: "Team", type: "string" })).toEqual([]);
+  });
+
+  it("fails an array without arrayType", () => {
+    for (const arrayType of [undefined, ""]) {
+      const violations = check({ ...attribute, arrayType });
+      expect(violations.map((v) => v.property)).toEqual(["arrayType"]);
+      expect(violations[0]?.message).toContain("on an array attribute; accepted: the item type");
+    }
+  });
+
+  it("fails an empty or missing title", () => {
+    for (const title of [undefined, ""]) {
+      expect(check({ ...attribute, title }).map((v) => v.property)).toEqual(["title"]);
+    }
+  });
+
+  it("fails unless the resource is replaced delete-first", () => {
+    for (const context of [defaultContext("roles-attribute"), { ...replacedDeleteFirst, deleteBeforeReplace: false }]) {
+      const violations = check(attribute, context);
+      expect(violations.map((v) => v.property)).toEqual(["deleteBeforeReplace"]);
+      expect(violations[0]?.message).toContain("set deleteBeforeReplace");
+    }
+  });
+
+  it("ignores other resource types", () => {
+    expect(userSchemaAttributeIsComplete(OktaType.group, { type: "array" }, defaultContext())).toEqual([]);
   });
 });
