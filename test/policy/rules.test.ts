@@ -12,6 +12,7 @@ import {
   appRedirectUrisAreSafe,
   appUsesAuthorizationCode,
   type Check,
+  type CheckContext,
   claimValueIsValid,
   defaultContext,
   defaultServerIsAdoptedSafely,
@@ -773,8 +774,8 @@ describe("policyIsCreatedActive", () => {
 
 describe("userSchemaAttributeIsComplete", () => {
   const attribute = { index: "roles", title: "Roles", type: "array", arrayType: "string", permissions: "READ_ONLY" };
-  const replacedDeleteFirst = { ...defaultContext("roles-attribute"), deleteBeforeReplace: true };
-  const check = (props: Props, context = replacedDeleteFirst) =>
+  const replacedDeleteFirst: CheckContext = { ...defaultContext("roles-attribute"), deleteBeforeReplace: true };
+  const check = (props: Props, context: CheckContext = replacedDeleteFirst) =>
     userSchemaAttributeIsComplete(OktaType.userSchemaProperty, props, context);
 
   it("passes the roles attribute as the program creates it, and a string attribute", () => {
