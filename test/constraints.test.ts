@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OktaType } from "../components/facts";
-import { oktaRejections } from "./support/oktaConstraints";
+import { oktaConstraintViolations, oktaRejections } from "./support/oktaConstraints";
 import { baseConfig, findResource, oktaResources, runProgram } from "./support/program";
 
 const configs: [string, Record<string, unknown>][] = [
@@ -76,5 +76,24 @@ describe("the constraint check itself", () => {
     ]) {
       expect(violations).toContain(expected);
     }
+  });
+});
+
+describe("the rules across resources", () => {
+  it("are the pack's stack policies, and flag a second group assignment of an app and a priority gap", async () => {
+    const run = await runProgram({ config: { ...baseConfig } });
+    expect(oktaConstraintViolations(run.resources)).toEqual([]);
+    const assignment = run.resources.find((r) => r.type === OktaType.appGroupAssignments);
+    if (assignment === undefined) throw new Error("the program registers no AppGroupAssignments");
+    const broken = [
+      ...run.resources.map((r) => (r.type === OktaType.serverPolicy ? { ...r, inputs: { ...r.inputs, priority: 3 } } : r)),
+      { ...assignment, name: `${assignment.name}-again`, urn: `${assignment.urn}-again` },
+    ];
+    const sync = oktaConstraintViolations(broken).join("\n");
+    expect(sync).toContain("[okta-one-group-assignments-per-app] appId is");
+    expect(sync).toContain("[okta-contiguous-priorities] the access policies under authServerId");
+    const all = (await oktaRejections(broken)).join("\n");
+    expect(all).toContain(`${assignment.name}-again: [okta-one-group-assignments-per-app]`);
+    expect(all).toContain("have priorities 3; accepted: 1 to 1, each once");
   });
 });

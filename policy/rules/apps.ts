@@ -322,8 +322,9 @@ export const appHasRedirectUri: Check = (type, props) => {
   ];
 };
 
+/** True when `text` parses as a JSON object (an empty string does not parse). */
 function isJsonObject(text: unknown): boolean {
-  if (typeof text !== "string" || text === "") return false;
+  if (typeof text !== "string") return false;
   try {
     const value = JSON.parse(text) as unknown;
     return typeof value === "object" && value !== null && !Array.isArray(value);

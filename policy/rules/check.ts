@@ -53,7 +53,8 @@ export function asString(value: unknown): string | undefined {
 }
 
 export function asNumber(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+  // Number.isFinite is false for anything that is not a number, without coercing.
+  return Number.isFinite(value) ? (value as number) : undefined;
 }
 
 export function asStrings(value: unknown): string[] | undefined {

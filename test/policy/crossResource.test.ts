@@ -49,6 +49,15 @@ describe("oneGroupAssignmentsPerApp", () => {
     expect(violations[0]?.message).toContain("appId is the id of cli-desktop on 2 AppGroupAssignments resources");
   });
 
+  it("compares the ids themselves when a property came from more than one resource", () => {
+    const both = { appId: [CLI_APP, WEB_APP] };
+    const stack = [
+      resource(OktaType.appGroupAssignments, "cli", { appId: "0oa1", groups: [] }, both),
+      resource(OktaType.appGroupAssignments, "web", { appId: "0oa2", groups: [] }, both),
+    ];
+    expect(oneGroupAssignmentsPerApp(stack)).toEqual([]);
+  });
+
   it("ignores other resource types", () => {
     expect(oneGroupAssignmentsPerApp([policy("a", "aus1", 1), policy("b", "aus1", 2)].map((r) => ({ ...r, props: { ...r.props, appId: "0oa1" } })))).toEqual([]);
   });

@@ -157,6 +157,8 @@ describe("publicClientRotatesRefreshTokens", () => {
   });
 
   it("fails a browser app with grantTypes unset, whose provider default includes refresh_token", () => {
+    // An empty list is unset to the provider.
+    expect(run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...browserApp, grantTypes: [] })).toHaveLength(1);
     const violations = run(publicClientRotatesRefreshTokens, OktaType.oauthApp, { ...browserApp, grantTypes: undefined });
     expect(violations).toHaveLength(1);
     expect(violations[0]?.message).toContain(
@@ -201,6 +203,8 @@ describe("appHasNoImplicitOrPasswordGrant", () => {
   });
 
   it("fails a browser app with grantTypes unset: the provider default includes implicit", () => {
+    // The provider treats an empty list as unset and sends its default.
+    expect(run(appHasNoImplicitOrPasswordGrant, OktaType.oauthApp, { type: "browser", grantTypes: [] })).toHaveLength(1);
     const violations = run(appHasNoImplicitOrPasswordGrant, OktaType.oauthApp, { type: "browser" });
     expect(violations).toHaveLength(1);
     expect(violations[0]?.message).toContain("grantTypes is unset on a browser app");
@@ -268,6 +272,8 @@ describe("loopback and scheme detection", () => {
     ["http://127.0.0.1.nip.io/callback", false],
     ["http://localhost@evil.com/callback", false],
     ["http://evil.com/localhost", false],
+    ["https://localhost:8443/callback", true],
+    ["ftp://localhost/callback", false],
     ["not a uri", false],
   ])("isLoopbackUri(%s) is %s", (uri, loopback) => {
     expect(isLoopbackUri(uri)).toBe(loopback);
@@ -746,6 +752,7 @@ describe("groupAssignmentsAreExplicit", () => {
       { id: "00g3", profile: "[]" },
       { id: "00g4", profile: "{" },
       { id: "00g5" },
+      null,
     ];
     const violations = run(groupAssignmentsAreExplicit, OktaType.appGroupAssignments, { appId: "0oa1", groups });
     expect(violations.map((v) => v.message.slice(0, 40))).toEqual([
@@ -753,6 +760,7 @@ describe("groupAssignmentsAreExplicit", () => {
       expect.stringContaining('groups[2] (group "00g3") profile is not'),
       expect.stringContaining('groups[3] (group "00g4") profile is not'),
       expect.stringContaining('groups[4] (group "00g5") profile is not'),
+      expect.stringContaining("groups[5] (group unset) profile is not"),
     ]);
   });
 
