@@ -381,6 +381,14 @@ describe("ruleTokenLifetimesAreValid", () => {
         refreshTokenWindowMinutes: 720,
       }),
     ).toEqual([]);
+    // The bounds are inclusive: refresh lifetime, window and access lifetime may all be equal.
+    expect(
+      run(ruleTokenLifetimesAreValid, OktaType.serverPolicyRule, {
+        accessTokenLifetimeMinutes: 60,
+        refreshTokenLifetimeMinutes: 60,
+        refreshTokenWindowMinutes: 60,
+      }),
+    ).toEqual([]);
     // A refresh lifetime above the 10080 default window needs no window.
     expect(
       run(ruleTokenLifetimesAreValid, OktaType.serverPolicyRule, { refreshTokenLifetimeMinutes: 43_200 }),
@@ -469,6 +477,7 @@ describe("policyDescriptionIsValid", () => {
   it("passes a description of 1..255 characters", () => {
     expect(run(policyDescriptionIsValid, OktaType.serverPolicy, { name: "p", description: "x" })).toEqual([]);
     expect(run(policyDescriptionIsValid, OktaType.serverPolicy, { description: "x".repeat(255) })).toEqual([]);
+    expect(run(policyDescriptionIsValid, OktaType.serverPolicy, { name: "n".repeat(100), description: "x" })).toEqual([]);
   });
 
   it("fails a blank, missing or too long description and a too long name", () => {
