@@ -12,7 +12,7 @@ import { POLICY_PACK_NAME, policies, stackPolicies } from "./policies";
 new PolicyPack(POLICY_PACK_NAME, {
   description:
     "Guardrails for the Okta resources behind Stacklok Enterprise: public clients with PKCE, no implicit or " +
-    "password grants, safe redirect URIs, explicit clients and scopes, access-token platform claims, and the " +
+    "password grants, safe redirect URIs, explicit clients and scopes, access-token platform claims, the " +
     "@pulumi/okta traps (autonaming, MANUAL key rotation, camelCased enum values), and the rules that span " +
     "resources (one group assignment per app, contiguous priorities).",
   policies: [...policies, ...stackPolicies],
