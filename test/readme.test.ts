@@ -31,12 +31,12 @@ function cells(row: string): string[] {
     .map((cell) => cell.replaceAll(placeholder, "|").trim());
 }
 
-/** The first table in the lines, as header names and rows keyed by them. */
-function firstTable(lines: string[]): { header: string[]; rows: Record<string, string>[] } {
+/** The first table in the lines: its header cells and its body rows' cells. */
+function firstTable(lines: string[]): { header: string[]; rows: string[][] } {
   const start = lines.findIndex((line) => line.trim().startsWith("|"));
   if (start < 0) throw new Error("no table in the section");
   const end = lines.findIndex((line, i) => i > start && !line.trim().startsWith("|"));
-  const [headerLine, separator, ...body] = lines.slice(start, end < 0 ? undefined : end);
+  const [headerLine = "", separator = "", ...body] = lines.slice(start, end < 0 ? undefined : end);
   const header = cells(headerLine);
   if (!cells(separator).every((cell) => /^:?-{3,}:?$/.test(cell))) {
     throw new Error(`the table's second line is not a header separator: ${separator}`);
@@ -44,7 +44,7 @@ function firstTable(lines: string[]): { header: string[]; rows: Record<string, s
   const rows = body.map((line) => {
     const values = cells(line);
     if (values.length !== header.length) throw new Error(`row has ${values.length} cells, header has ${header.length}: ${line}`);
-    return Object.fromEntries(header.map((name, i) => [name, values[i]]));
+    return values;
   });
   return { header, rows };
 }
@@ -54,12 +54,18 @@ function firstCodeSpan(cell: string): string | undefined {
   return cell.match(/`([^`]+)`/)?.[1];
 }
 
+interface ConfigRow {
+  key: string;
+  /** The Default cell as written. */
+  shownDefault: string;
+}
+
 const table = firstTable(section(readme, "Stack config"));
-const keyOf = (row: Record<string, string>): string => {
-  const match = row.Key.match(/^`([^`]+)`$/);
-  if (!match) throw new Error(`Key cell is not one code span: ${row.Key}`);
-  return match[1];
-};
+const rows: ConfigRow[] = table.rows.map(([keyCell = "", , defaultCell = ""]) => {
+  const key = keyCell.match(/^`([^`]+)`$/)?.[1];
+  if (key === undefined) throw new Error(`Key cell is not one code span: ${keyCell}`);
+  return { key, shownDefault: defaultCell };
+});
 
 describe("README config table", () => {
   it("has the columns key, type, default, what it does", () => {
@@ -67,20 +73,19 @@ describe("README config table", () => {
   });
 
   it("has one row per top-level key of the config schema, and no other", () => {
-    const keys = table.rows.map(keyOf);
+    const keys = rows.map((row) => row.key);
     expect(new Set(keys).size, "a key has two rows").toBe(keys.length);
     expect([...keys].sort()).toEqual([...CONFIG_KEYS].sort());
   });
 
   it("shows the schema's default for every key that has one, and none for keys without", () => {
     const defaults = configDefaults();
-    for (const row of table.rows) {
-      const key = keyOf(row);
-      const shown = firstCodeSpan(row.Default);
+    for (const { key, shownDefault } of rows) {
+      const shown = firstCodeSpan(shownDefault);
       if (key in defaults) {
         expect(shown, `${key}: Default cell has no code span, the schema's default is ${JSON.stringify(defaults[key])}`).toBeDefined();
         // The cell writes the value as YAML, as a stack file would.
-        expect(parse(shown ?? ""), `${key}: Default cell ${row.Default}`).toEqual(defaults[key]);
+        expect(parse(shown ?? ""), `${key}: Default cell ${shownDefault}`).toEqual(defaults[key]);
       } else {
         expect(shown, `${key} has no schema default, but the README shows one`).toBeUndefined();
       }
