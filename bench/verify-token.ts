@@ -14,7 +14,8 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import OktaJwtVerifier from "@okta/jwt-verifier";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from "jose";
-import { DEFAULT_AUDIENCES, OIDC_DISCOVERY_PATH, OKTA_JWKS_PATH, REQUIRED_SCOPE } from "../components/facts";
+import { OIDC_DISCOVERY_PATH, OKTA_JWKS_PATH, REQUIRED_SCOPE } from "../components/facts";
+import { DEFAULT_AUDIENCES } from "../components/platform";
 import { JwksCache, buildExpectations, verifyAccessToken } from "../tools/verify-token";
 
 const { values } = parseArgs({

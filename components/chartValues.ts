@@ -10,7 +10,8 @@ import type {
   EnterpriseManagerOutput,
   RegistryProvider,
 } from "./contract";
-import { IDP_TYPE, REGISTRY_PROVIDER_NAME } from "./facts";
+import { IDP_TYPE } from "./facts";
+import { REGISTRY_PROVIDER_NAME } from "./platform";
 
 /**
  * The Registry Server must trust both clients' tokens: the Cloud UI forwards

@@ -7,7 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { DEFAULT_AUDIENCES, DEFAULT_CLI_REDIRECT_URI, DEFAULT_SERVER_NAME, LOOPBACK_HOSTS, Okta } from "./facts";
+import { DEFAULT_CLI_REDIRECT_URI, DEFAULT_SERVER_NAME, LOOPBACK_HOSTS, Okta } from "./facts";
+import { DEFAULT_AUDIENCES } from "./platform";
 
 export const CONFIG_NAMESPACE = "stacklok-identity";
 

@@ -10,7 +10,8 @@
  */
 import fc from "fast-check";
 import { parseStackConfig, RESERVED_CLAIM_NAMES, type StacklokIdentityConfig } from "../../components/config";
-import { DEFAULT_AUDIENCES, DEFAULT_SERVER_NAME, Okta } from "../../components/facts";
+import { DEFAULT_SERVER_NAME, Okta } from "../../components/facts";
+import { DEFAULT_AUDIENCES } from "../../components/platform";
 
 export interface ConfigSample {
   /** The Pulumi stack name; the default environment derives from it. */

@@ -7,7 +7,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from "jose";
-import { DEFAULT_AUDIENCES, OIDC_DISCOVERY_PATH, OKTA_JWKS_PATH, REGISTRY_PROVIDER_NAME, REQUIRED_SCOPE } from "../../components/facts";
+import { OIDC_DISCOVERY_PATH, OKTA_JWKS_PATH, REQUIRED_SCOPE } from "../../components/facts";
+import { DEFAULT_AUDIENCES, REGISTRY_PROVIDER_NAME } from "../../components/platform";
 
 export interface SigningKey {
   kid: string;

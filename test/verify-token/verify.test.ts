@@ -4,7 +4,8 @@
  */
 import { UnsecuredJWT, SignJWT, compactVerify, exportSPKI, errors } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_AUDIENCES, REQUIRED_SCOPE } from "../../components/facts";
+import { REQUIRED_SCOPE } from "../../components/facts";
+import { DEFAULT_AUDIENCES } from "../../components/platform";
 import {
   ALLOWED_ALGORITHMS,
   JwksCache,
