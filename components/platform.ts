@@ -13,7 +13,8 @@ import { OIDC_SCOPES, REQUIRED_SCOPE } from "./facts";
  * the Okta app label (with the environment), `description` into the access
  * policy's description. `scopes` is what the client asks for in its authorize
  * request: an Okta rule lacking any of them fails the whole request. The CLI
- * and Desktop ask for `openid toolhive:config:read` (Stacklok's runbook) plus
+ * and Desktop ask for `openid toolhive:config:read` (Stacklok's "Configure platform
+ * identity" guide) plus
  * `offline_access` for a refresh token; the Cloud UI (Better Auth) asks for
  * `openid email profile offline_access`.
  */
@@ -91,7 +92,7 @@ export const COMPONENT_TITLE = byComponent(COMPONENT_KEYS, (key) => COMPONENTS[k
   readonly [K in ComponentKey]: Components[K]["title"];
 };
 
-/** Stacklok's default audiences (runbook step 1). */
+/** Stacklok's default audiences ("Configure platform identity", step 1). */
 export const DEFAULT_AUDIENCES = byComponent(PLATFORM_COMPONENTS, (key) => COMPONENTS[key].audience.default) as {
   readonly [K in PlatformComponent]: Components[K]["audience"]["default"];
 };
