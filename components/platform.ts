@@ -13,10 +13,9 @@ import { OIDC_SCOPES, REQUIRED_SCOPE } from "./facts";
  * the Okta app label (with the environment), `description` into the access
  * policy's description. `scopes` is what the client asks for in its authorize
  * request: an Okta rule lacking any of them fails the whole request. The CLI
- * and Desktop ask for `openid toolhive:config:read` (Stacklok's "Configure platform
- * identity" guide) plus
- * `offline_access` for a refresh token; the Cloud UI (Better Auth) asks for
- * `openid email profile offline_access`.
+ * and Desktop ask for `openid toolhive:config:read` (Stacklok's "Configure
+ * platform identity" guide) plus `offline_access` for a refresh token; the
+ * Cloud UI (Better Auth) asks for `openid email profile offline_access`.
  */
 export const CLIENT_APPS = {
   cli: {
