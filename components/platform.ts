@@ -102,11 +102,6 @@ export const CLIENT_OF: Record<PlatformComponent, ClientApp> = byComponent(
   (key) => COMPONENTS[key].audience.client,
 );
 
-/** The component whose tokens each client app obtains. */
-export const COMPONENT_OF_CLIENT = Object.fromEntries(
-  PLATFORM_COMPONENTS.map((key) => [COMPONENTS[key].audience.client, key]),
-) as Record<ClientApp, PlatformComponent>;
-
 /** What each client asks Okta for in its authorize request. */
 export const CLIENT_SCOPE_REQUESTS = Object.fromEntries(
   CLIENT_APP_KEYS.map((client) => [client, CLIENT_APPS[client].scopes]),
