@@ -1,7 +1,7 @@
 /**
  * npm run bench:verify-token [-- --tokens 10000 --rounds 7]
  *
- * Issue #3's performance bar: verifying distinct tokens with a warm key cache
+ * The performance bar: verifying distinct tokens with a warm key cache
  * is at least as fast as @okta/jwt-verifier on the same tokens against the
  * same JWKS, measured side by side in one run. Both verifiers get the same
  * work (signature, iss, aud, exp and the toolhive:config:read scope), are
