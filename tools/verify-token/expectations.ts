@@ -18,9 +18,9 @@ import {
   DEFAULT_AUDIENCES,
   PLATFORM_COMPONENTS,
   REGISTRY_PROVIDER_NAME,
+  CLIENT_APPS,
   type ComponentKey,
   type ComponentSlug,
-  CLIENT_APPS,
 } from "../../components/platform";
 import type { JwksLocation } from "./key-source";
 
@@ -33,7 +33,7 @@ const OUTPUT_KEY = Object.fromEntries(COMPONENT_KEYS.map((key) => [PLATFORM[key]
   readonly [K in ComponentKey as (typeof PLATFORM)[K]["slug"]]: K;
 };
 
-/** The component's name as operators know it (facts.ts). */
+/** The component's name as operators know it (platform.ts). */
 export function componentTitle(component: ComponentId): string {
   return COMPONENT_TITLE[OUTPUT_KEY[component]];
 }
@@ -46,10 +46,10 @@ const PLATFORM_CLAIM = Object.fromEntries(PLATFORM_CLAIM_NAMES.map((name) => [na
 };
 
 /**
- * The claims the Registry Server maps to platform roles (Stacklok's runbook,
- * step 3); `email` only identifies the user. The platform's claim
- * mapping can rename them; --roles-claim and --groups-claim follow such a
- * rename.
+ * The claims the Registry Server maps to platform roles (Stacklok's
+ * "Configure platform identity" guide, step 3); `email` only identifies the
+ * user. The platform's claim mapping can rename them; --roles-claim and
+ * --groups-claim follow such a rename.
  */
 export const REGISTRY_AUTHORIZATION_CLAIMS = { groups: PLATFORM_CLAIM.groups, roles: PLATFORM_CLAIM.roles } as const;
 
