@@ -3,7 +3,7 @@
  * filtered by regex, or an Okta Expression Language expression
  * (https://developer.okta.com/docs/guides/customize-tokens-returned-from-okta/main/).
  */
-import { Okta } from "../facts";
+import { Okta, PLATFORM_CLAIM_NAMES } from "../facts";
 import type { RawConfig } from "./schema";
 import type { ClaimKey, ClaimSpec } from "./types";
 
@@ -25,7 +25,7 @@ function profileAttributeRead(expression: string): string | undefined {
 
 export function resolveClaims(raw: RawConfig["claims"]): ClaimSpec[] {
   const specs: ClaimSpec[] = [];
-  for (const key of ["groups", "roles", "email"] as const) {
+  for (const key of PLATFORM_CLAIM_NAMES) {
     const given = raw[key] ?? {};
     if (given.enabled === false) continue;
     const fallback = CLAIM_DEFAULTS[key];

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { setupModeSchema } from "../contract";
-import { DEFAULT_SERVER_NAME, DEFAULT_CLI_REDIRECT_URI, DEFAULT_TOKEN_LIFETIMES, Okta } from "../facts";
+import { DEFAULT_CLI_REDIRECT_URI, DEFAULT_SERVER_NAME, DEFAULT_TOKEN_LIFETIMES, Okta, PLATFORM_CLAIM_NAMES } from "../facts";
 import { DEFAULT_AUDIENCES, PLATFORM_COMPONENTS, type PlatformComponent } from "../platform";
 import { boolean, integer, json } from "./decode";
 import {
@@ -16,6 +16,7 @@ import {
   loopbackRedirectUri,
   OKTA_GROUP_ID,
 } from "./rules";
+import type { ClaimKey } from "./types";
 
 export const CONFIG_NAMESPACE = "stacklok-identity";
 
@@ -32,9 +33,15 @@ export const audiencesObject = z.strictObject(
   { error: `expected an object with ${PLATFORM_COMPONENTS.join(" and ")}` },
 );
 
+const claimKeys = [...PLATFORM_CLAIM_NAMES];
+const lastClaimKey = claimKeys.pop();
+/** One optional entry per platform claim. */
 export const claimsObject = z.strictObject(
-  { groups: claimObject.optional(), roles: claimObject.optional(), email: claimObject.optional() },
-  { error: "expected an object with groups, roles and/or email" },
+  Object.fromEntries(PLATFORM_CLAIM_NAMES.map((key) => [key, claimObject.optional()])) as Record<
+    ClaimKey,
+    z.ZodOptional<typeof claimObject>
+  >,
+  { error: `expected an object with ${claimKeys.join(", ")} and/or ${lastClaimKey}` },
 );
 
 export const schema = z.strictObject({

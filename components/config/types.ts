@@ -1,9 +1,10 @@
 /** The resolved config the program builds from: API values, claims resolved, keys grouped. */
-import type { Okta } from "../facts";
+import type { Okta, PLATFORM_CLAIM_NAMES } from "../facts";
 import type { PlatformComponent } from "../platform";
 import type { RawConfig } from "./schema";
 
-export type ClaimKey = "groups" | "roles" | "email";
+/** A platform claim, as config names it (`claims.<key>`); its default name is the key itself. */
+export type ClaimKey = (typeof PLATFORM_CLAIM_NAMES)[number];
 
 /** A claim as Okta takes it. Friendly config maps to API values only here. */
 export interface ClaimSpec {
