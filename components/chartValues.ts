@@ -11,20 +11,22 @@ import type {
   RegistryProvider,
 } from "./contract";
 import { IDP_TYPE } from "./facts";
-import { REGISTRY_PROVIDER_NAME } from "./platform";
+import { CLIENT_APPS, COMPONENTS, PLATFORM_COMPONENTS, type PlatformComponent } from "./platform";
 
 /**
- * The Registry Server must trust both clients' tokens: the Cloud UI forwards
- * its users' tokens, and Desktop reads the registry with the CLI's token.
+ * The Registry Server must trust every client's tokens: the Cloud UI forwards
+ * its users' tokens, and Desktop reads the registry with the CLI's token. One
+ * provider per client app, named after it, carrying the issuer and audience
+ * of the component whose tokens that client obtains.
  */
 export function registryProviders(
-  enterpriseManager: Pick<EnterpriseManagerOutput, "issuer" | "audience">,
-  cloudUi: Pick<CloudUiOutput, "issuer" | "audience">,
+  trusted: Record<PlatformComponent, Pick<EnterpriseManagerOutput, "issuer" | "audience">>,
 ): RegistryProvider[] {
-  return [
-    { name: REGISTRY_PROVIDER_NAME.cliDesktop, issuerUrl: enterpriseManager.issuer, audience: enterpriseManager.audience },
-    { name: REGISTRY_PROVIDER_NAME.cloudUi, issuerUrl: cloudUi.issuer, audience: cloudUi.audience },
-  ];
+  return PLATFORM_COMPONENTS.map((key) => ({
+    name: CLIENT_APPS[COMPONENTS[key].audience.client].name,
+    issuerUrl: trusted[key].issuer,
+    audience: trusted[key].audience,
+  }));
 }
 
 export interface ChartInputs {

@@ -173,7 +173,10 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     const registryServer = pulumi
       .all([enterpriseManager, cloudUiServer.issuer])
       .apply(([em, cloudUiIssuer]) => ({
-        providers: registryProviders(em, { issuer: cloudUiIssuer, audience: config.audiences.cloudUi }),
+        providers: registryProviders({
+          enterpriseManager: em,
+          cloudUi: { issuer: cloudUiIssuer, audience: config.audiences.cloudUi },
+        }),
       }));
     const chartValues = pulumi.secret(
       pulumi.all([enterpriseManager, cloudUi, registryServer]).apply(([em, ui, registry]) =>
