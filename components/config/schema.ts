@@ -23,6 +23,8 @@ export const CONFIG_NAMESPACE = "stacklok-identity";
 const ACCESS = Okta.accessTokenLifetimeMinutes;
 const REFRESH = Okta.refreshTokenLifetimeMinutes;
 const WINDOW = Okta.refreshTokenWindowMinutes;
+const AUTH = Okta.tokenEndpointAuthMethod;
+const ISSUER = Okta.issuerMode;
 
 /** One audience per component that has its own, defaulting to Stacklok's. */
 export const audiencesObject = z.strictObject(
@@ -105,13 +107,15 @@ export const schema = z.strictObject({
     )
     .default(DEFAULT_TOKEN_LIFETIMES.refreshTokenWindowMinutes),
   cloudUiTokenEndpointAuthMethod: z
-    .enum([Okta.tokenEndpointAuthMethod.clientSecretBasic, Okta.tokenEndpointAuthMethod.clientSecretPost], {
-      error: 'expected "client_secret_basic" or "client_secret_post" (a web app cannot be a public client)',
+    .enum([AUTH.clientSecretBasic, AUTH.clientSecretPost], {
+      error: `expected "${AUTH.clientSecretBasic}" or "${AUTH.clientSecretPost}" (a web app cannot be a public client)`,
     })
-    .default(Okta.tokenEndpointAuthMethod.clientSecretBasic),
+    .default(AUTH.clientSecretBasic),
   issuerMode: z
-    .enum([Okta.issuerMode.orgUrl, Okta.issuerMode.customUrl], {
-      error: 'expected "ORG_URL" or "CUSTOM_URL" (DYNAMIC makes the issuer vary per request, which the components reject)',
+    .enum([ISSUER.orgUrl, ISSUER.customUrl], {
+      error:
+        `expected "${ISSUER.orgUrl}" or "${ISSUER.customUrl}" ` +
+        `(${ISSUER.dynamic} makes the issuer vary per request, which the components reject)`,
     })
     .optional(),
   extraAudiences: json(
