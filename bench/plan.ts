@@ -1,7 +1,7 @@
 /**
  * npm run bench:plan [-- --rounds 15]
  *
- * Issue #4's performance bar: the offline plan of each example stack takes at
+ * The performance bar: the offline plan of each example stack takes at
  * most 1.5 times as long as bare `node -e "require('@pulumi/pulumi');
  * require('@pulumi/okta')"`, the floor for any run of the program. Each
  * command is a fresh node process, as a user runs it. The three commands

@@ -2,6 +2,7 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClaimSpec, TokenLifetimes } from "./config";
 import { DEFAULT_SERVER_NAME, Okta, OKTA_JWKS_PATH, REQUIRED_SCOPE, REQUIRED_SCOPE_DESCRIPTION } from "./facts";
+import { CLIENT_APPS } from "./platform";
 import type { ServerPlan } from "./topology";
 
 export interface AuthorizationServerArgs {
@@ -53,7 +54,7 @@ export class AuthorizationServer extends pulumi.ComponentResource {
             audiences: plan.audiences,
             // The provider's default here is MANUAL key rotation.
             credentialsRotationMode: Okta.credentialsRotationMode.auto,
-            status: "ACTIVE",
+            status: Okta.status.active,
             // Left unset, the org's existing issuer mode stays as it is.
             ...(args.issuerMode === undefined ? {} : { issuerMode: args.issuerMode }),
           },
@@ -67,7 +68,7 @@ export class AuthorizationServer extends pulumi.ComponentResource {
             audiences: plan.audiences,
             credentialsRotationMode: Okta.credentialsRotationMode.auto,
             issuerMode: args.issuerMode ?? Okta.issuerMode.orgUrl,
-            status: "ACTIVE",
+            status: Okta.status.active,
           },
           { parent: this, protect: args.protect },
         );
@@ -83,8 +84,8 @@ export class AuthorizationServer extends pulumi.ComponentResource {
             // Not a default scope: it reaches `scp` only when a client asks for it.
             default: false,
             optional: false,
-            consent: "IMPLICIT",
-            metadataPublish: "ALL_CLIENTS",
+            consent: Okta.scopeConsent.implicit,
+            metadataPublish: Okta.scopeMetadataPublish.allClients,
           },
           childOpts,
         )
@@ -103,7 +104,7 @@ export class AuthorizationServer extends pulumi.ComponentResource {
           value: claim.value,
           ...(claim.groupFilterType === undefined ? {} : { groupFilterType: claim.groupFilterType }),
           alwaysIncludeInToken: true,
-          status: "ACTIVE",
+          status: Okta.status.active,
         },
         { ...childOpts, dependsOn: dependency ? [dependency] : [] },
       );
@@ -117,7 +118,7 @@ export class AuthorizationServer extends pulumi.ComponentResource {
         description: `Stacklok clients on ${plan.name}: ${plan.clients.map(describeClient).join(", ")}`,
         priority: 1,
         clientWhitelists: args.clientIds === Okta.allClients ? [Okta.allClients] : args.clientIds,
-        status: "ACTIVE",
+        status: Okta.status.active,
       },
       childOpts,
     );
@@ -138,7 +139,7 @@ export class AuthorizationServer extends pulumi.ComponentResource {
         accessTokenLifetimeMinutes,
         refreshTokenLifetimeMinutes,
         refreshTokenWindowMinutes,
-        status: "ACTIVE",
+        status: Okta.status.active,
       },
       {
         parent: this,
@@ -156,5 +157,5 @@ export class AuthorizationServer extends pulumi.ComponentResource {
 }
 
 function describeClient(client: ServerPlan["clients"][number]): string {
-  return client === "cli" ? "Stacklok CLI and Desktop" : "Enterprise Cloud UI";
+  return CLIENT_APPS[client].description;
 }

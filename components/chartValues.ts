@@ -10,20 +10,23 @@ import type {
   EnterpriseManagerOutput,
   RegistryProvider,
 } from "./contract";
-import { IDP_TYPE, REGISTRY_PROVIDER_NAME } from "./facts";
+import { IDP_TYPE } from "./facts";
+import { CLIENT_APPS, COMPONENTS, PLATFORM_COMPONENTS, type PlatformComponent } from "./platform";
 
 /**
- * The Registry Server must trust both clients' tokens: the Cloud UI forwards
- * its users' tokens, and Desktop reads the registry with the CLI's token.
+ * The Registry Server must trust every client's tokens: the Cloud UI forwards
+ * its users' tokens, and Desktop reads the registry with the CLI's token. One
+ * provider per client app, named after it, carrying the issuer and audience
+ * of the component whose tokens that client obtains.
  */
 export function registryProviders(
-  enterpriseManager: Pick<EnterpriseManagerOutput, "issuer" | "audience">,
-  cloudUi: Pick<CloudUiOutput, "issuer" | "audience">,
+  trusted: Record<PlatformComponent, Pick<EnterpriseManagerOutput, "issuer" | "audience">>,
 ): RegistryProvider[] {
-  return [
-    { name: REGISTRY_PROVIDER_NAME.cliDesktop, issuerUrl: enterpriseManager.issuer, audience: enterpriseManager.audience },
-    { name: REGISTRY_PROVIDER_NAME.cloudUi, issuerUrl: cloudUi.issuer, audience: cloudUi.audience },
-  ];
+  return PLATFORM_COMPONENTS.map((key) => ({
+    name: CLIENT_APPS[COMPONENTS[key].audience.client].name,
+    issuerUrl: trusted[key].issuer,
+    audience: trusted[key].audience,
+  }));
 }
 
 export interface ChartInputs {

@@ -1,65 +1,91 @@
 /**
  * The stack outputs: the contract with the Stacklok Enterprise charts and
- * with the tools beside the program (DESIGN section 5). These are the
- * resolved shapes, as `pulumi stack output --json --show-secrets` prints them.
+ * with the tools beside the program (the offline plan's wiring check and the
+ * token verifier parse outputs with these schemas). They describe the
+ * resolved values, as `pulumi stack output --json --show-secrets` prints
+ * them; the TypeScript types are inferred from the schemas.
  */
+import { z } from "zod";
 
-export type SetupMode = "single" | "per-component";
+/** Whether a string is an absolute http(s) URL, as issuers and key-set URIs are. */
+export function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === "https:" || protocol === "http:";
+}
 
-export interface EnterpriseManagerOutput {
-  issuer: string;
-  audience: string;
-  requiredScope: string;
-  jwksUri: string;
+/** What `pulumi stack output --json` prints for a secret output without --show-secrets. */
+export const REDACTED = "[secret]";
+
+const httpUrl = z.string().refine(isHttpUrl, { error: "expected an http(s) URL" });
+const nonEmpty = z.string().min(1, { error: "expected a non-empty string" });
+
+export const setupModeSchema = z.enum(["single", "per-component"]);
+
+export const enterpriseManagerOutputSchema = z.object({
+  issuer: httpUrl,
+  audience: nonEmpty,
+  requiredScope: nonEmpty,
+  jwksUri: httpUrl,
   /** Client ID of the native app the Stacklok CLI and Desktop share. */
-  clientId: string;
-}
+  clientId: nonEmpty,
+});
 
-export interface CloudUiOutput {
-  issuer: string;
-  audience: string;
-  jwksUri: string;
-  clientId: string;
-  clientSecret: string;
-}
+export const cloudUiOutputSchema = z.object({
+  issuer: httpUrl,
+  audience: nonEmpty,
+  jwksUri: httpUrl,
+  clientId: nonEmpty,
+  clientSecret: z.string(),
+});
 
-export interface RegistryProvider {
-  name: string;
-  issuerUrl: string;
-  audience: string;
-}
+export const registryProviderSchema = z.object({ name: nonEmpty, issuerUrl: httpUrl, audience: nonEmpty });
 
-export interface RegistryServerOutput {
-  providers: RegistryProvider[];
-}
+export const registryServerOutputSchema = z.object({
+  providers: z.array(registryProviderSchema).min(1, { error: "expected at least one provider" }),
+});
 
-export interface ChartValues {
-  "enterprise-manager": {
-    idpConfig: { issuer: string; audience: string; requiredScope: string; idpType: string };
-    clientID: string;
-    resourceURL?: string;
-  };
-  "toolhive-cloud-ui": {
-    oidc: { issuerUrl: string; clientId: string; clientSecret: string };
-    betterAuth: { url: string };
-  };
-  "toolhive-registry-server": {
-    upstream: {
-      config: {
-        auth: {
-          mode: "oauth";
-          oauth: { resourceUrl?: string; providers: RegistryProvider[] };
-        };
-      };
-    };
-  };
-}
+/** Helm values for the umbrella chart, keyed by sub-chart. */
+export const chartValuesSchema = z.object({
+  "enterprise-manager": z.object({
+    idpConfig: z.object({ issuer: z.string(), audience: z.string(), requiredScope: z.string(), idpType: z.string() }),
+    clientID: z.string(),
+    resourceURL: z.string().optional(),
+  }),
+  "toolhive-cloud-ui": z.object({
+    oidc: z.object({ issuerUrl: z.string(), clientId: z.string(), clientSecret: z.string() }),
+    betterAuth: z.object({ url: z.string() }),
+  }),
+  "toolhive-registry-server": z.object({
+    upstream: z.object({
+      config: z.object({
+        auth: z.object({
+          mode: z.literal("oauth"),
+          oauth: z.object({ resourceUrl: z.string().optional(), providers: z.array(registryProviderSchema) }),
+        }),
+      }),
+    }),
+  }),
+});
 
-export interface StackOutputs {
-  mode: SetupMode;
-  enterpriseManager: EnterpriseManagerOutput;
-  cloudUi: CloudUiOutput;
-  registryServer: RegistryServerOutput;
-  chartValues: ChartValues;
-  chartValuesYaml: string;
+export const stackOutputsSchema = z.object({
+  mode: setupModeSchema,
+  enterpriseManager: enterpriseManagerOutputSchema,
+  cloudUi: cloudUiOutputSchema,
+  registryServer: registryServerOutputSchema,
+  chartValues: chartValuesSchema,
+  chartValuesYaml: z.string(),
+});
+
+export type SetupMode = z.infer<typeof setupModeSchema>;
+export type EnterpriseManagerOutput = z.infer<typeof enterpriseManagerOutputSchema>;
+export type CloudUiOutput = z.infer<typeof cloudUiOutputSchema>;
+export type RegistryProvider = z.infer<typeof registryProviderSchema>;
+export type RegistryServerOutput = z.infer<typeof registryServerOutputSchema>;
+export type ChartValues = z.infer<typeof chartValuesSchema>;
+export type StackOutputs = z.infer<typeof stackOutputsSchema>;
+
+/** Whether a value is a plain JSON object (not null, not a list). */
+export function isRecord<T = unknown>(value: unknown): value is Record<string, T> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

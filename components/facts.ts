@@ -17,43 +17,10 @@ export const REQUIRED_SCOPE_DESCRIPTION = "Read Stacklok configuration";
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"] as const;
 
 /**
- * What each client asks Okta for in its authorize request. The CLI and
- * Desktop ask for the Enterprise Manager's scope (runbook: "scope=openid
- * toolhive:config:read") plus offline_access for a refresh token; the Cloud
- * UI asks for `openid email profile offline_access`. A rule lacking any of
- * them fails the whole request.
- */
-export const CLIENT_SCOPE_REQUESTS = {
-  cli: ["openid", "offline_access", REQUIRED_SCOPE],
-  cloudUi: ["openid", "email", "profile", "offline_access"],
-} as const;
-
-/** Stacklok's default audiences (runbook step 1). */
-export const DEFAULT_AUDIENCES = {
-  enterpriseManager: "enterprise-manager",
-  cloudUi: "cloud-ui",
-} as const;
-
-/**
  * Loopback hosts a native app's http redirect URI may use. Okta compares
  * redirect URIs as strings, so `localhost` and `127.0.0.1` are different URIs.
  */
 export const LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
-
-/** The platform components' names as operators know them. */
-export const COMPONENT_TITLE = {
-  enterpriseManager: "Enterprise Manager",
-  cloudUi: "Cloud UI",
-  registryServer: "Registry Server",
-} as const;
-
-/**
- * The names of the Registry Server's two providers (stack output
- * `registryServer.providers`, chart `...oauth.providers[].name`): the CLI and
- * Desktop's issuer/audience pair, and the Cloud UI's. The verifier finds the
- * Cloud UI's pair there when the secret `cloudUi` output is redacted.
- */
-export const REGISTRY_PROVIDER_NAME = { cliDesktop: "cli-desktop", cloudUi: "cloud-ui" } as const;
 
 /** The CLI's loopback callback. Okta matches redirect URIs exactly, port included. */
 export const DEFAULT_CLI_REDIRECT_URI = "http://localhost:8666/callback";
@@ -69,34 +36,64 @@ export const IDP_TYPE = "okta";
 export const DEFAULT_SERVER_NAME = "default";
 
 /**
- * Okta API enum values. The `@pulumi/okta` `.d.ts` comments render several
- * of them camelCased (`authorizationCode`, `idToken`); the API rejects those.
+ * Okta API enum values, each written once. The API matches them exactly
+ * (snake_case or UPPER_CASE); the `@pulumi/okta` `.d.ts` comments render
+ * several camelCased (`authorizationCode`, `idToken`), which the API
+ * rejects. Within each group the keys follow the API's own enum order, so
+ * `OktaEnum` below lists them as the API does. Sources: Okta's management
+ * API (https://developer.okta.com/docs/api/openapi/okta-management/management/)
+ * and terraform-provider-okta `okta/services/idaas/resource_okta_app_oauth.go`,
+ * `resource_okta_auth_server*.go`, `resource_okta_auth_server_claim.go`.
  */
 export const Okta = {
+  appType: { web: "web", native: "native", browser: "browser", service: "service" },
   grantType: {
     authorizationCode: "authorization_code",
     refreshToken: "refresh_token",
     implicit: "implicit",
     password: "password",
     clientCredentials: "client_credentials",
+    interactionCode: "interaction_code",
+    deviceCode: "urn:ietf:params:oauth:grant-type:device_code",
+    tokenExchange: "urn:ietf:params:oauth:grant-type:token-exchange",
+    saml2Bearer: "urn:ietf:params:oauth:grant-type:saml2-bearer",
+    jwtBearer: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+  },
+  /** Okta's own grants a browser app may hold besides the standard ones (MFA OOB/OTP). */
+  oktaGrantType: {
+    oob: "urn:okta:params:oauth:grant-type:oob",
+    otp: "urn:okta:params:oauth:grant-type:otp",
+    mfaOob: "http://auth0.com/oauth/grant-type/mfa-oob",
+    mfaOtp: "http://auth0.com/oauth/grant-type/mfa-otp",
   },
   /** `token` and `id_token` are the implicit flow's response types. */
   responseType: { code: "code", token: "token", idToken: "id_token" },
   tokenEndpointAuthMethod: {
-    none: "none",
     clientSecretBasic: "client_secret_basic",
     clientSecretPost: "client_secret_post",
+    clientSecretJwt: "client_secret_jwt",
+    privateKeyJwt: "private_key_jwt",
+    none: "none",
   },
-  appType: { native: "native", web: "web", browser: "browser", service: "service" },
   /** `SUBDOMAIN` lets one `*` match a subdomain (https only); `DISABLED` is the provider default. */
   wildcardRedirect: { disabled: "DISABLED", subdomain: "SUBDOMAIN" },
-  /** `claimType`: RESOURCE puts the claim in the access token, IDENTITY in the ID token. */
-  claimType: { accessToken: "RESOURCE", idToken: "IDENTITY" },
-  claimValueType: { expression: "EXPRESSION", groups: "GROUPS" },
-  groupFilterType: { regex: "REGEX" },
-  issuerMode: { orgUrl: "ORG_URL", customUrl: "CUSTOM_URL" },
+  /** `DYNAMIC` makes the issuer vary with the URL a request came in on. */
+  issuerMode: { orgUrl: "ORG_URL", customUrl: "CUSTOM_URL", dynamic: "DYNAMIC" },
+  /** `TRUSTED` skips the consent screen; `REQUIRED` shows it. */
+  consentMethod: { required: "REQUIRED", trusted: "TRUSTED" },
+  loginMode: { disabled: "DISABLED", spec: "SPEC", okta: "OKTA" },
+  /** App `refreshTokenRotation`; the provider sends STATIC (no rotation) when it is unset. */
+  refreshTokenRotation: { rotate: "ROTATE", static: "STATIC" },
+  status: { active: "ACTIVE", inactive: "INACTIVE" },
   /** `AuthServerDefault` defaults to MANUAL in the provider; `auth.Server` to AUTO. */
   credentialsRotationMode: { auto: "AUTO", manual: "MANUAL" },
+  scopeConsent: { implicit: "IMPLICIT", required: "REQUIRED", flexible: "FLEXIBLE" },
+  scopeMetadataPublish: { allClients: "ALL_CLIENTS", noClients: "NO_CLIENTS" },
+  /** `claimType`: RESOURCE puts the claim in the access token, IDENTITY in the ID token. */
+  claimType: { accessToken: "RESOURCE", idToken: "IDENTITY" },
+  claimValueType: { expression: "EXPRESSION", groups: "GROUPS", system: "SYSTEM" },
+  groupFilterType: { startsWith: "STARTS_WITH", equals: "EQUALS", contains: "CONTAINS", regex: "REGEX" },
+  policyRuleType: { resourceAccess: "RESOURCE_ACCESS" },
   /** Rule `groupWhitelists` value meaning "any user assigned to the app". */
   everyone: "EVERYONE",
   /** Policy `clientWhitelists` value meaning every OAuth client in the org. */
@@ -107,10 +104,23 @@ export const Okta = {
   accessTokenLifetimeMinutes: { min: 5, max: 1440, default: 60 },
   /** Refresh-token window bounds (API: minimum 10, maximum five years). */
   refreshTokenWindowMinutes: { min: 10, max: 2_628_000, default: 10_080 },
-  /** The provider sends 0 (unlimited) when `refreshTokenLifetimeMinutes` is unset. */
-  refreshTokenLifetimeMinutes: { unlimited: 0 },
-  /** App `refreshTokenRotation`; the provider sends STATIC (no rotation) when it is unset. */
-  refreshTokenRotation: { rotate: "ROTATE", static: "STATIC" },
+  /**
+   * The provider sends 0 (unlimited) when `refreshTokenLifetimeMinutes` is
+   * unset; the API takes at most five years, as for the window.
+   */
+  refreshTokenLifetimeMinutes: { unlimited: 0, max: 2_628_000 },
+} as const;
+
+/**
+ * The token lifetimes this program sets when config does not: Okta's
+ * defaults for the access token and the refresh window, and a 90-day refresh
+ * token lifetime rather than Okta's unlimited one, so a lost laptop's token
+ * expires.
+ */
+export const DEFAULT_TOKEN_LIFETIMES = {
+  accessTokenLifetimeMinutes: Okta.accessTokenLifetimeMinutes.default,
+  refreshTokenLifetimeMinutes: 129_600,
+  refreshTokenWindowMinutes: Okta.refreshTokenWindowMinutes.default,
 } as const;
 
 /** Pulumi type tokens of the `@pulumi/okta` resources this project uses. */
@@ -132,77 +142,72 @@ export const OIDC_DISCOVERY_PATH = "/.well-known/openid-configuration";
 export const OKTA_JWKS_PATH = "/v1/keys";
 
 /**
- * The platform's access-token claims (DESIGN section 3, step 3). Their names
- * are configurable in the program; these are the defaults, and the policy
- * pack checks claims with these names unless its config names others.
+ * The platform's access-token claims: the Registry Server authorizes on
+ * `groups` and `roles`, `email` identifies the user. Their names are
+ * configurable in the program; these are the defaults, and the policy pack
+ * checks claims with these names unless its config names others.
  */
 export const PLATFORM_CLAIM_NAMES = ["groups", "roles", "email"] as const;
 
-/**
- * Every value the Okta API accepts for the enum-valued inputs the project
- * sets or checks. The API matches them exactly (snake_case or UPPER_CASE);
- * the policy pack uses these lists to catch the camelCased renderings that
- * the `@pulumi/okta` doc comments show (`authorizationCode`, `idToken`,
- * `client*secret*basic`). Sources: okta-provider-constraints.md (OAUTH-02,
- * OAUTH-10, OAUTH-12, OAUTH-17, OAUTH-21, OAUTH-39, AS-03, AS-04, SC-03,
- * SC-04, CL-02..CL-04, PR-02, PO-04).
- */
-export const OktaEnum = {
-  appType: ["web", "native", "browser", "service"],
-  grantType: [
-    "authorization_code",
-    "refresh_token",
-    "implicit",
-    "password",
-    "client_credentials",
-    "interaction_code",
-    "urn:ietf:params:oauth:grant-type:device_code",
-    "urn:ietf:params:oauth:grant-type:token-exchange",
-    "urn:ietf:params:oauth:grant-type:saml2-bearer",
-    "urn:ietf:params:oauth:grant-type:jwt-bearer",
-  ],
-  responseType: ["code", "token", "id_token"],
-  tokenEndpointAuthMethod: ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
-  wildcardRedirect: ["DISABLED", "SUBDOMAIN"],
-  issuerMode: ["ORG_URL", "CUSTOM_URL", "DYNAMIC"],
-  consentMethod: ["REQUIRED", "TRUSTED"],
-  loginMode: ["DISABLED", "SPEC", "OKTA"],
-  refreshTokenRotation: ["ROTATE", "STATIC"],
-  status: ["ACTIVE", "INACTIVE"],
-  credentialsRotationMode: ["AUTO", "MANUAL"],
-  scopeConsent: ["IMPLICIT", "REQUIRED", "FLEXIBLE"],
-  scopeMetadataPublish: ["ALL_CLIENTS", "NO_CLIENTS"],
-  claimType: ["RESOURCE", "IDENTITY"],
-  claimValueType: ["EXPRESSION", "GROUPS", "SYSTEM"],
-  groupFilterType: ["STARTS_WITH", "EQUALS", "CONTAINS", "REGEX"],
-  policyRuleType: ["RESOURCE_ACCESS"],
-  /** The special `clientWhitelists` entry; everything else there is a client ID. */
-  clientWhitelist: ["ALL_CLIENTS"],
-  /** The special rule `groupWhitelists` entry; everything else there is a group ID. */
-  groupWhitelist: ["EVERYONE"],
-} as const;
+type EnumValues<T> = readonly T[keyof T][];
+/** A group's values in the order written above (the API's order). */
+function values<T extends Record<string, string>>(group: T): EnumValues<T> {
+  return Object.values(group) as unknown as EnumValues<T>;
+}
 
 /**
+ * Every value the Okta API accepts for the enum-valued inputs the project
+ * sets or checks, as lists. The policy pack uses them to catch the
+ * camelCased renderings the `@pulumi/okta` doc comments show
+ * (`authorizationCode`, `idToken`, `client*secret*basic`).
+ */
+export const OktaEnum = {
+  appType: values(Okta.appType),
+  grantType: values(Okta.grantType),
+  responseType: values(Okta.responseType),
+  tokenEndpointAuthMethod: values(Okta.tokenEndpointAuthMethod),
+  wildcardRedirect: values(Okta.wildcardRedirect),
+  issuerMode: values(Okta.issuerMode),
+  consentMethod: values(Okta.consentMethod),
+  loginMode: values(Okta.loginMode),
+  refreshTokenRotation: values(Okta.refreshTokenRotation),
+  status: values(Okta.status),
+  credentialsRotationMode: values(Okta.credentialsRotationMode),
+  scopeConsent: values(Okta.scopeConsent),
+  scopeMetadataPublish: values(Okta.scopeMetadataPublish),
+  claimType: values(Okta.claimType),
+  claimValueType: values(Okta.claimValueType),
+  groupFilterType: values(Okta.groupFilterType),
+  policyRuleType: values(Okta.policyRuleType),
+  /** The special `clientWhitelists` entry; everything else there is a client ID. */
+  clientWhitelist: [Okta.allClients],
+  /** The special rule `groupWhitelists` entry; everything else there is a group ID. */
+  groupWhitelist: [Okta.everyone],
+} as const;
+
+const grant = Okta.grantType;
+/**
  * What the provider sends as `grantTypes` when an `okta.app.OAuth` omits it
- * (okta-provider-constraints.md OAUTH-11): the type's required grant, or,
- * for `browser` apps, which have none, every grant a browser app may hold,
- * `implicit` included.
+ * (terraform-provider-okta `okta/services/idaas/resource_okta_app_oauth.go`:
+ * `appMap.RequiredGrantTypes`, else `appMap.ValidGrantTypes`): the type's
+ * required grant, or, for `browser` apps, which have none, every grant a
+ * browser app may hold, `implicit` included.
  */
 export const PROVIDER_DEFAULT_GRANT_TYPES: Readonly<Record<string, readonly string[]>> = {
-  web: ["authorization_code"],
-  native: ["authorization_code"],
-  service: ["client_credentials"],
+  web: [grant.authorizationCode],
+  native: [grant.authorizationCode],
+  service: [grant.clientCredentials],
   browser: [
-    "implicit",
-    "authorization_code",
-    "refresh_token",
-    "urn:ietf:params:oauth:grant-type:saml2-bearer",
-    "urn:ietf:params:oauth:grant-type:token-exchange",
-    "urn:ietf:params:oauth:grant-type:device_code",
-    "interaction_code",
-    "urn:okta:params:oauth:grant-type:oob",
-    "urn:okta:params:oauth:grant-type:otp",
-    "http://auth0.com/oauth/grant-type/mfa-oob",
-    "http://auth0.com/oauth/grant-type/mfa-otp",
+    grant.implicit,
+    grant.authorizationCode,
+    grant.refreshToken,
+    grant.saml2Bearer,
+    grant.tokenExchange,
+    grant.deviceCode,
+    grant.interactionCode,
+    Okta.oktaGrantType.oob,
+    Okta.oktaGrantType.otp,
+    Okta.oktaGrantType.mfaOob,
+    Okta.oktaGrantType.mfaOtp,
   ],
 };

@@ -6,6 +6,7 @@ export * from "./defaultServer";
 export * from "./facts";
 export * from "./naming";
 export * from "./oauthApp";
+export * from "./platform";
 export * from "./platformIdentity";
 export * from "./program";
 export * from "./topology";

@@ -4,7 +4,7 @@
  * them, so every name and label carries the stack's environment.
  */
 
-export type ComponentServerRole = "enterprise-manager" | "cloud-ui";
+import { CLIENT_APPS, type ClientApp, type ComponentServerRole } from "./platform";
 
 export interface OktaNames {
   /** Custom authorization server for one component (per-component mode). */
@@ -12,8 +12,8 @@ export interface OktaNames {
   accessPolicy: string;
   accessRule: string;
   accessGroup: string;
-  cliAppLabel: string;
-  cloudUiAppLabel: string;
+  /** The Okta label of each client app. */
+  appLabel(client: ClientApp): string;
 }
 
 export function oktaNames(environment: string): OktaNames {
@@ -23,8 +23,7 @@ export function oktaNames(environment: string): OktaNames {
     accessPolicy: `${prefix}-clients`,
     accessRule: `${prefix}-assigned-users`,
     accessGroup: `${prefix}-users`,
-    cliAppLabel: `Stacklok CLI and Desktop (${environment})`,
-    cloudUiAppLabel: `Stacklok Enterprise Cloud UI (${environment})`,
+    appLabel: (client) => `${CLIENT_APPS[client].label} (${environment})`,
   };
 }
 

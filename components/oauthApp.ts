@@ -29,7 +29,7 @@ const RESPONSE_TYPES = [Okta.responseType.code];
  */
 export function cliAppSpec(config: StacklokIdentityConfig): AppSpec {
   return {
-    label: oktaNames(config.environment).cliAppLabel,
+    label: oktaNames(config.environment).appLabel("cli"),
     type: Okta.appType.native,
     tokenEndpointAuthMethod: Okta.tokenEndpointAuthMethod.none,
     pkceRequired: true,
@@ -49,7 +49,7 @@ export function cliAppSpec(config: StacklokIdentityConfig): AppSpec {
  */
 export function cloudUiAppSpec(config: StacklokIdentityConfig): AppSpec {
   return {
-    label: oktaNames(config.environment).cloudUiAppLabel,
+    label: oktaNames(config.environment).appLabel("cloudUi"),
     type: Okta.appType.web,
     tokenEndpointAuthMethod: config.cloudUiTokenEndpointAuthMethod,
     pkceRequired: true,
@@ -103,11 +103,11 @@ export class OAuthApp extends pulumi.ComponentResource {
         // Seconds the previous token still works after rotation, for a
         // client whose refresh response was lost in transit.
         ...(spec.refreshTokenRotation === Okta.refreshTokenRotation.rotate ? { refreshTokenLeeway: 30 } : {}),
-        consentMethod: "TRUSTED",
+        consentMethod: Okta.consentMethod.trusted,
         ...(args.authenticationPolicyId === undefined
           ? { skipAuthenticationPolicy: true }
           : { authenticationPolicy: args.authenticationPolicyId }),
-        status: "ACTIVE",
+        status: Okta.status.active,
       },
       { parent: this, protect: args.protect },
     );

@@ -12,8 +12,9 @@ import type {
 } from "./contract";
 import { Okta, REQUIRED_SCOPE } from "./facts";
 import { oktaNames } from "./naming";
-import { cliAppSpec, cloudUiAppSpec, OAuthApp } from "./oauthApp";
-import type { ClientApp, ServerKey, Topology } from "./topology";
+import { cliAppSpec, cloudUiAppSpec, OAuthApp, type AppSpec } from "./oauthApp";
+import { CLIENT_APP_KEYS, CLIENT_APPS, type ClientApp } from "./platform";
+import type { ServerKey, Topology } from "./topology";
 
 export interface PlatformIdentityArgs {
   config: StacklokIdentityConfig;
@@ -25,7 +26,7 @@ export interface PlatformIdentityArgs {
   everyoneGroupId?: pulumi.Input<string>;
 }
 
-/** The stack outputs (DESIGN section 5). */
+/** The stack outputs, as the program returns them (contract.ts describes them resolved). */
 export interface PlatformOutputs {
   mode: SetupMode;
   enterpriseManager: pulumi.Output<EnterpriseManagerOutput>;
@@ -83,10 +84,13 @@ export class PlatformIdentity extends pulumi.ComponentResource {
           );
 
     const appPolicy = config.authenticationPolicyId === undefined ? {} : { authenticationPolicyId: config.authenticationPolicyId };
-    this.apps = {
-      cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds, ...appPolicy, protect: config.protect }, { parent: this }),
-      cloudUi: new OAuthApp("cloud-ui", { spec: cloudUiAppSpec(config), groupIds, ...appPolicy, protect: config.protect }, { parent: this }),
-    };
+    const specs: Record<ClientApp, AppSpec> = { cli: cliAppSpec(config), cloudUi: cloudUiAppSpec(config) };
+    this.apps = Object.fromEntries(
+      CLIENT_APP_KEYS.map((client) => [
+        client,
+        new OAuthApp(CLIENT_APPS[client].name, { spec: specs[client], groupIds, ...appPolicy, protect: config.protect }, { parent: this }),
+      ]),
+    ) as Record<ClientApp, OAuthApp>;
 
     this.servers = new Map(
       this.topology.servers.map((plan) => [
@@ -169,7 +173,10 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     const registryServer = pulumi
       .all([enterpriseManager, cloudUiServer.issuer])
       .apply(([em, cloudUiIssuer]) => ({
-        providers: registryProviders(em, { issuer: cloudUiIssuer, audience: config.audiences.cloudUi }),
+        providers: registryProviders({
+          enterpriseManager: em,
+          cloudUi: { issuer: cloudUiIssuer, audience: config.audiences.cloudUi },
+        }),
       }));
     const chartValues = pulumi.secret(
       pulumi.all([enterpriseManager, cloudUi, registryServer]).apply(([em, ui, registry]) =>

@@ -4,26 +4,30 @@
  * the components turn it into resources, the tests and the plan read it.
  */
 import type { StacklokIdentityConfig } from "./config";
-import { COMPONENT_TITLE, DEFAULT_SERVER_NAME, OIDC_SCOPES, REQUIRED_SCOPE } from "./facts";
+import { DEFAULT_SERVER_NAME } from "./facts";
 import { managedByMarker, oktaNames } from "./naming";
-
-export type PlatformComponent = "enterpriseManager" | "cloudUi";
-export type ClientApp = "cli" | "cloudUi";
-
-/** The app whose users obtain each component's tokens (DESIGN section 1). */
-export const CLIENT_OF: Record<PlatformComponent, ClientApp> = {
-  enterpriseManager: "cli",
-  cloudUi: "cloudUi",
-};
+import {
+  CLIENT_OF,
+  COMPONENT_TITLE,
+  COMPONENTS,
+  PLATFORM_COMPONENTS,
+  requiresScope,
+  scopesAllowed,
+  type ClientApp,
+  type ComponentServerRole,
+  type PlatformComponent,
+} from "./platform";
 
 /**
  * A server's logical key. It prefixes the Pulumi name of every child (scope,
  * claims, policy, rule). Okta cannot move a child to another server in place
  * (the provider would update the old id under the new parent), so each kind
  * of server gets its own key: after a mode switch no child keeps its name
- * while changing server, and Pulumi replaces it instead.
+ * while changing server, and Pulumi replaces it instead. `default` and
+ * `shared` serve every component (single mode); a component's own server
+ * (per-component mode) is keyed by the component's slug.
  */
-export type ServerKey = "default" | "shared" | "enterprise-manager" | "cloud-ui";
+export type ServerKey = "default" | "shared" | ComponentServerRole;
 
 export interface ServerPlan {
   key: ServerKey;
@@ -55,7 +59,7 @@ function serverPlan(
   config: StacklokIdentityConfig,
   stackId: string,
 ): ServerPlan {
-  const issuesRequiredScope = components.includes("enterpriseManager");
+  const issuesRequiredScope = requiresScope(components);
   const what = components.map((c) => COMPONENT_TITLE[c]).join(" and ");
   return {
     key,
@@ -66,34 +70,36 @@ function serverPlan(
     audiences: [...components.map((c) => config.audiences[c]), ...(key === "default" || key === "shared" ? config.extraAudiences : [])],
     issuesRequiredScope,
     clients: components.map((c) => CLIENT_OF[c]),
-    scopes: issuesRequiredScope ? [...OIDC_SCOPES, REQUIRED_SCOPE] : [...OIDC_SCOPES],
+    scopes: scopesAllowed(issuesRequiredScope),
     components,
   };
 }
 
 /**
- * `single`: one server carries both audiences (the free tier's `default`, or
- * one custom server). `per-component`: one custom server per component, so a
- * token minted for one is rejected by the other because the issuers differ.
+ * `single`: one server carries every component's audience (the free tier's
+ * `default`, or one custom server). `per-component`: one custom server per
+ * component, so a token minted for one is rejected by the others because
+ * the issuers differ.
  */
 export function planTopology(config: StacklokIdentityConfig, stackId: string): Topology {
   if (config.mode === "single") {
     const adopt = config.authorizationServer === DEFAULT_SERVER_NAME;
-    const server = serverPlan(
-      adopt ? "default" : "shared",
-      config.authorizationServer,
-      ["enterpriseManager", "cloudUi"],
-      config,
-      stackId,
-    );
-    return { servers: [server], issuerOf: { enterpriseManager: server.key, cloudUi: server.key } };
+    const server = serverPlan(adopt ? "default" : "shared", config.authorizationServer, [...PLATFORM_COMPONENTS], config, stackId);
+    return { servers: [server], issuerOf: issuedBy(() => server.key) };
   }
   const names = oktaNames(config.environment);
+  const roleOf = (component: PlatformComponent): ComponentServerRole => COMPONENTS[component].slug;
   return {
-    servers: [
-      serverPlan("enterprise-manager", names.componentServer("enterprise-manager"), ["enterpriseManager"], config, stackId),
-      serverPlan("cloud-ui", names.componentServer("cloud-ui"), ["cloudUi"], config, stackId),
-    ],
-    issuerOf: { enterpriseManager: "enterprise-manager", cloudUi: "cloud-ui" },
+    servers: PLATFORM_COMPONENTS.map((component) =>
+      serverPlan(roleOf(component), names.componentServer(roleOf(component)), [component], config, stackId),
+    ),
+    issuerOf: issuedBy(roleOf),
   };
+}
+
+function issuedBy(serverOf: (component: PlatformComponent) => ServerKey): Record<PlatformComponent, ServerKey> {
+  return Object.fromEntries(PLATFORM_COMPONENTS.map((component) => [component, serverOf(component)])) as Record<
+    PlatformComponent,
+    ServerKey
+  >;
 }

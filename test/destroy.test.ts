@@ -1,12 +1,14 @@
 /**
- * Reliability suite, issue #5: the stack is safe to destroy. Pins README's
+ * The stack is safe to destroy. Pins README's
  * "What a destroy leaves behind": with `protect: true` exactly the apps (a new
  * app is a new client ID for every user), the created group and custom
  * servers refuse deletion; the org-wide `roles` attribute is retained on
  * every stack; nothing else is guarded, so a destroy removes it.
  *
  * The `default` server is neither: it stays because okta.AuthServerDefault's
- * delete is a no-op in the provider (okta-provider-constraints ASD-05), with
+ * delete is a no-op in the provider (terraform-provider-okta
+ * `okta/services/idaas/resource_okta_auth_server_default.go`:
+ * `DeleteContext: utils.ResourceFuncNoOp`), with
  * the audiences and description this stack set.
  */
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Reliability suite, issue #5: a corpus of invalid stack configs, each run
+ * A corpus of invalid stack configs, each run
  * through the whole program on the mock engine. Every one must stop the
  * program with a ConfigError naming the key, before any resource registers
  * and before any Okta lookup. config.test.ts covers the parser's messages in

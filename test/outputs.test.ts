@@ -3,8 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { ChartValues, StackOutputs } from "../components/contract";
 import { OktaType } from "../components/facts";
-import { resolve } from "../tools/mock-engine/oktaMocks.cjs";
-import { baseConfig, findResource, runProgram, type RunResult } from "./support/program";
+import { baseConfig, findResource, resolve, runProgram, type RunResult } from "./support/program";
 
 const urls = {
   cloudUiUrl: "https://stacklok.example.com",

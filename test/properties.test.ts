@@ -1,5 +1,5 @@
 /**
- * Reliability suite, issue #5: properties of the real program over the whole
+ * Properties of the real program over the whole
  * valid config space (test/support/arbitraries.ts), each run on the mock
  * engine. numRuns stays modest because each run costs ~30-60 ms; set
  * FC_NUM_RUNS for a deeper local run, e.g.

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StackOutputs } from "../components/contract";
-import { runWithPulumiRuntime } from "../tools/mock-engine/runtime";
+import { runWithPulumiRuntime } from "./support/runtime";
 import { loadStackConfig } from "../tools/mock-engine/stackConfig";
 import { ProjectCopies, projectRoot as root, replaceInFile } from "./support/projectCopy";
 

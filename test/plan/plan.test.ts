@@ -144,7 +144,7 @@ describe("the plan runs the real program", () => {
   it("fails, naming the problem, when the program wires a component wrongly", async () => {
     const dir = copies.make("broken-wiring", (d) =>
       // The rule stops listing the required scope.
-      replaceInFile(d, "components/topology.ts", "scopes: issuesRequiredScope ? [...OIDC_SCOPES, REQUIRED_SCOPE] : [...OIDC_SCOPES],", "scopes: [...OIDC_SCOPES],"),
+      replaceInFile(d, "components/topology.ts", "scopes: scopesAllowed(issuesRequiredScope),", "scopes: scopesAllowed(false),"),
     );
     const [text, json] = await Promise.all([plan("--project-dir", dir), plan("--project-dir", dir, "--format", "json")]);
     expect(text.code).toBe(1);

@@ -10,7 +10,8 @@
  */
 import fc from "fast-check";
 import { parseStackConfig, RESERVED_CLAIM_NAMES, type StacklokIdentityConfig } from "../../components/config";
-import { DEFAULT_AUDIENCES, DEFAULT_SERVER_NAME, Okta } from "../../components/facts";
+import { DEFAULT_SERVER_NAME, Okta } from "../../components/facts";
+import { DEFAULT_AUDIENCES } from "../../components/platform";
 
 export interface ConfigSample {
   /** The Pulumi stack name; the default environment derives from it. */
@@ -152,10 +153,12 @@ const { min: windowMin, max: windowMax } = Okta.refreshTokenWindowMinutes;
 const accessLifetime = fc.integer({ min: accessMin, max: accessMax });
 
 /**
- * Okta's relation (okta-provider-constraints PR-05..PR-09): access 5..1440;
- * refresh 0 (unlimited) or at least access; then access <= window <= refresh.
- * Keys left unset take the defaults (60, 129600, 10080), which satisfy it
- * with any access lifetime.
+ * Okta's relation (terraform-provider-okta
+ * `okta/services/idaas/resource_okta_auth_server_policy_rule.go` and the
+ * management API's policy-rule token limits): access 5..1440; refresh 0
+ * (unlimited) or at least access; then access <= window <= refresh. Keys
+ * left unset take the defaults (DEFAULT_TOKEN_LIFETIMES: 60, 129600, 10080),
+ * which satisfy it with any access lifetime.
  */
 const lifetimesArb = fc.oneof(
   fc.constant({}),

@@ -2,6 +2,7 @@
  * Runs the program in process on Pulumi's mock engine (tools/mock-engine)
  * with the given stack config, and reports what it registered.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, deployPlatformIdentity, type PlatformOutputs } from "../../components";
 import { runOffline } from "../../tools/mock-engine/inProcess";
 import type { OktaMockOptions, RecordedResource, RunReport } from "../../tools/mock-engine/oktaMocks.cjs";
@@ -68,4 +69,14 @@ export function findResource(result: RunReport, type: string, name: string): Rec
 
 export function resourcesOfType(result: RunReport, type: string): RecordedResource[] {
   return result.resources.filter((r) => r.type === type);
+}
+
+/** An Output's value on the mock engine. */
+export function resolve<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((done) => {
+    output.apply((value) => {
+      done(value);
+      return value;
+    });
+  });
 }

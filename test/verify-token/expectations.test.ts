@@ -2,7 +2,8 @@
  * Reading what each component expects from the stack outputs and the flags.
  */
 import { describe, expect, it } from "vitest";
-import { COMPONENT_TITLE, DEFAULT_AUDIENCES, PLATFORM_CLAIM_NAMES, REQUIRED_SCOPE } from "../../components/facts";
+import { PLATFORM_CLAIM_NAMES, REQUIRED_SCOPE } from "../../components/facts";
+import { COMPONENT_TITLE, DEFAULT_AUDIENCES } from "../../components/platform";
 import {
   COMPONENTS,
   REGISTRY_AUTHORIZATION_CLAIMS,

@@ -7,7 +7,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from "jose";
-import { DEFAULT_AUDIENCES, OIDC_DISCOVERY_PATH, OKTA_JWKS_PATH, REGISTRY_PROVIDER_NAME, REQUIRED_SCOPE } from "../../components/facts";
+import { OIDC_DISCOVERY_PATH, OKTA_JWKS_PATH, REQUIRED_SCOPE } from "../../components/facts";
+import { DEFAULT_AUDIENCES, REGISTRY_PROVIDER_NAME } from "../../components/platform";
 
 export interface SigningKey {
   kid: string;
@@ -110,7 +111,8 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
  * The payload of an access token as Okta's `default` server issues it to the
- * Stacklok CLI (okta-resources.md 3.9), with the groups and roles claims.
+ * Stacklok CLI (https://developer.okta.com/docs/api/openapi/okta-oauth/guides/overview/#access-token-payload:
+ * `ver`, `jti`, `iss`, `aud`, `iat`, `exp`, `cid`, `uid`, `scp`, `sub`), with the groups and roles claims.
  * `undefined` in the overrides removes a claim.
  */
 export function accessTokenClaims(issuer: string, overrides: Record<string, unknown> = {}): JWTPayload {

@@ -4,7 +4,8 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_AUDIENCES, REQUIRED_SCOPE } from "../../components/facts";
+import { REQUIRED_SCOPE } from "../../components/facts";
+import { DEFAULT_AUDIENCES } from "../../components/platform";
 import { JwksCache, buildExpectations, parseToken, verifyAccessToken, type ComponentExpectation, type VerificationReport } from "../../tools/verify-token";
 import { accessTokenClaims, createSigningKey, nowSeconds, sign, stackOutputs, startFakeIssuer, type FakeIssuer, type SigningKey } from "./fake-issuer";
 

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StackOutputs } from "../../components/contract";
-import { REGISTRY_PROVIDER_NAME } from "../../components/facts";
+import { REGISTRY_PROVIDER_NAME } from "../../components/platform";
 import { buildExpectations, type ComponentExpectation, type ComponentId } from "../../tools/verify-token";
 import { baseConfig, runProgram, type RunResult } from "../support/program";
 

@@ -4,7 +4,8 @@
  */
 import { UnsecuredJWT, SignJWT, compactVerify, exportSPKI, errors } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_AUDIENCES, REQUIRED_SCOPE } from "../../components/facts";
+import { REQUIRED_SCOPE } from "../../components/facts";
+import { DEFAULT_AUDIENCES } from "../../components/platform";
 import {
   ALLOWED_ALGORITHMS,
   JwksCache,
@@ -102,7 +103,7 @@ describe("a valid Enterprise Manager token", () => {
 });
 
 describe("several audiences in one token", () => {
-  // DESIGN section 1: aud may be a string or an array; a component accepts an array holding its
+  // RFC 7519 section 4.1.3: aud may be a string or an array; a component accepts an array holding its
   // audience. Okta documents one audience per server, yet single mode lists two on one server.
   const both = [DEFAULT_AUDIENCES.enterpriseManager, DEFAULT_AUDIENCES.cloudUi];
 

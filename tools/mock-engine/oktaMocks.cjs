@@ -5,23 +5,39 @@
  * recorder of every registration with its resource options.
  *
  * Plain CommonJS on purpose: it is preloaded before Pulumi's nodejs runtime
- * registers ts-node (tools/mock-engine/preload.cjs), so it cannot be
- * TypeScript. The unit tests and the offline plan use the same file.
+ * registers ts-node (test/support/preload.cjs), so it cannot be TypeScript
+ * (nor import components/facts.ts). The offline plan and the tests use the
+ * same file.
  */
 "use strict";
 
 const crypto = require("node:crypto");
+const oktaSdk = require("@pulumi/okta");
 const pulumi = require("@pulumi/pulumi");
+
+/**
+ * The type tokens, read from the `@pulumi/okta` classes that register them
+ * (each sets a static `__pulumiType`), rather than written out again.
+ * @param {unknown} resourceClass
+ */
+const tokenOf = (resourceClass) => /** @type {{ __pulumiType: string }} */ (resourceClass).__pulumiType;
+const TYPE = {
+  authServer: tokenOf(oktaSdk.auth.Server),
+  authServerDefault: tokenOf(oktaSdk.AuthServerDefault),
+  oauthApp: tokenOf(oktaSdk.app.OAuth),
+  appGroupAssignments: tokenOf(oktaSdk.AppGroupAssignments),
+  userSchemaProperty: tokenOf(oktaSdk.UserSchemaProperty),
+};
 
 /** Okta id prefixes, so placeholders look like what the org returns. */
 const ID_PREFIX = {
-  "okta:auth/server:Server": "aus",
-  "okta:auth/serverScope:ServerScope": "scp",
-  "okta:auth/serverClaim:ServerClaim": "ocl",
-  "okta:auth/serverPolicy:ServerPolicy": "00p",
-  "okta:auth/serverPolicyRule:ServerPolicyRule": "0pr",
-  "okta:app/oAuth:OAuth": "0oa",
-  "okta:group/group:Group": "00g",
+  [TYPE.authServer]: "aus",
+  [tokenOf(oktaSdk.auth.ServerScope)]: "scp",
+  [tokenOf(oktaSdk.auth.ServerClaim)]: "ocl",
+  [tokenOf(oktaSdk.auth.ServerPolicy)]: "00p",
+  [tokenOf(oktaSdk.auth.ServerPolicyRule)]: "0pr",
+  [TYPE.oauthApp]: "0oa",
+  [tokenOf(oktaSdk.group.Group)]: "00g",
 };
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -95,15 +111,15 @@ function createOktaMocks(options = {}) {
       /** @type {Record<string, any>} */
       let state = { ...inputs };
       switch (type) {
-        case "okta:index/authServerDefault:AuthServerDefault":
+        case TYPE.authServerDefault:
           id = "default";
           state = { ...inputs, issuer: `https://${orgHost}/oauth2/default`, kid: placeholderId("kid", seed) };
           break;
-        case "okta:auth/server:Server":
+        case TYPE.authServer:
           id = placeholderId("aus", seed);
           state = { ...inputs, issuer: `https://${orgHost}/oauth2/${id}`, kid: placeholderId("kid", seed) };
           break;
-        case "okta:app/oAuth:OAuth":
+        case TYPE.oauthApp:
           id = placeholderId("0oa", seed);
           state = {
             ...inputs,
@@ -112,10 +128,10 @@ function createOktaMocks(options = {}) {
             clientSecret: inputs["tokenEndpointAuthMethod"] === "none" ? "" : `placeholder-secret-${placeholderId("", seed)}`,
           };
           break;
-        case "okta:index/appGroupAssignments:AppGroupAssignments":
+        case TYPE.appGroupAssignments:
           id = String(inputs["appId"]); // the provider's id is the app's
           break;
-        case "okta:index/userSchemaProperty:UserSchemaProperty":
+        case TYPE.userSchemaProperty:
           id = String(inputs["index"]);
           break;
         default: {
@@ -170,21 +186,6 @@ function createOptionsRecorder() {
     return undefined;
   };
   return { entries, transformation };
-}
-
-/**
- * Resolves an Output's value on the mock engine.
- * @template T
- * @param {pulumi.Output<T>} output
- * @returns {Promise<T>}
- */
-function resolve(output) {
-  return new Promise((done) => {
-    output.apply((value) => {
-      done(value);
-      return value;
-    });
-  });
 }
 
 /**
@@ -310,4 +311,4 @@ async function collectReport(okta, recorder) {
   };
 }
 
-module.exports = { createOktaMocks, createOptionsRecorder, collectReport, orgHostFromConfig, resolve };
+module.exports = { createOktaMocks, createOptionsRecorder, collectReport, orgHostFromConfig };

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { isRecord } from "../../components/contract";
 
 export interface StackConfig {
   project: string;
@@ -24,13 +25,10 @@ const SECURE_PLACEHOLDER = "[secure value not decrypted offline]";
 
 type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
-function isRecord(value: unknown): value is Record<string, YamlValue> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function isSecure(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(isSecure);
-  if (!isRecord(value)) return false;
+  if (!isRecord<YamlValue>(value)) return false;
   return (Object.keys(value).length === 1 && typeof value["secure"] === "string") || Object.values(value).some(isSecure);
 }
 
@@ -54,13 +52,13 @@ function readYaml(path: string): unknown {
 
 export function loadStackConfig(projectDir: string, stack: string): StackConfig {
   const projectFile = readYaml(join(projectDir, "Pulumi.yaml"));
-  if (!isRecord(projectFile) || typeof projectFile["name"] !== "string") {
+  if (!isRecord<YamlValue>(projectFile) || typeof projectFile["name"] !== "string") {
     throw new StackConfigError(`${join(projectDir, "Pulumi.yaml")} has no project name`);
   }
   const project = projectFile["name"];
   const stackPath = join(projectDir, `Pulumi.${stack}.yaml`);
   const stackFile = readYaml(stackPath);
-  const stackValues = isRecord(stackFile) && isRecord(stackFile["config"]) ? stackFile["config"] : {};
+  const stackValues = isRecord<YamlValue>(stackFile) && isRecord<YamlValue>(stackFile["config"]) ? stackFile["config"] : {};
 
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -76,12 +74,12 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
 
   // Declared project config: a default fills a missing key; a declared key
   // with neither a default nor a stack value stops the run, as the CLI does.
-  const declared = isRecord(projectFile["config"]) ? projectFile["config"] : {};
+  const declared = isRecord<YamlValue>(projectFile["config"]) ? projectFile["config"] : {};
   const missing: string[] = [];
   for (const [key, declaration] of Object.entries(declared)) {
     const fullKey = qualify(key, project);
     if (fullKey in config) continue;
-    const isSchema = isRecord(declaration) && ("type" in declaration || "default" in declaration || "value" in declaration);
+    const isSchema = isRecord<YamlValue>(declaration) && ("type" in declaration || "default" in declaration || "value" in declaration);
     const fallback = isSchema ? (declaration["default"] ?? declaration["value"]) : declaration;
     if (fallback === undefined || fallback === null) missing.push(key);
     else config[fullKey] = asEngineString(fallback);

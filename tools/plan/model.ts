@@ -5,12 +5,13 @@
  * report; every secret is masked before anything leaves this module.
  */
 import { parseDocument, visit } from "yaml";
+import { REDACTED } from "../../components/contract";
 import { Okta, OktaType } from "../../components/facts";
 import type { RecordedResource, RunReport } from "../mock-engine/oktaMocks.cjs";
 import { strings, text } from "../mock-engine/readers";
 import { analyzeWiring, type TokenFlow, type WiringProblem } from "./wiring";
 
-export const MASK = "[secret]";
+export const MASK = REDACTED;
 
 export interface PlanNode {
   name: string;

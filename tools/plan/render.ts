@@ -3,6 +3,7 @@
  * (mermaid). Renderers only format: every decision is in model.ts and
  * wiring.ts, and every secret is already masked.
  */
+import { COMPONENT_KEYS, COMPONENT_TITLE } from "../../components/platform";
 import type { PlanDocument, PlanNode } from "./model";
 
 export const FORMATS = ["text", "json", "mermaid"] as const;
@@ -79,12 +80,9 @@ export function renderMermaid(plan: PlanDocument): string {
     }
     return id;
   };
-  const componentIds: Record<string, string> = {
-    "Enterprise Manager": "enterpriseManager",
-    "Cloud UI": "cloudUi",
-    "Registry Server": "registryServer",
-  };
-  for (const [name, id] of Object.entries(componentIds)) lines.push(`  ${id}[${label(name)}]`);
+  // Node ids are the components' output keys; the flows name components by title.
+  const componentIds = new Map(COMPONENT_KEYS.map((key) => [COMPONENT_TITLE[key] as string, key]));
+  for (const [name, id] of componentIds) lines.push(`  ${id}[${label(name)}]`);
   for (const flow of plan.tokenFlows) {
     const sid = serverId(flow.issuer);
     const cid = `client_${flow.client}`;
@@ -93,7 +91,7 @@ export function renderMermaid(plan: PlanDocument): string {
     const request = label(`aud ${flow.audience}`, `scp ${flow.requestedScopes.join(" ")}`);
     lines.push(flow.issued ? `  ${cid} -->|${request}| ${sid}` : `  ${cid} -.-x|${request}| ${sid}`);
     for (const component of flow.acceptedBy) {
-      lines.push(`  ${sid} -->|${label(`${flow.clientLabel.split(" (")[0] ?? flow.client} token`)}| ${componentIds[component]}`);
+      lines.push(`  ${sid} -->|${label(`${flow.clientLabel.split(" (")[0] ?? flow.client} token`)}| ${componentIds.get(component)}`);
     }
   }
   plan.wiring.problems.forEach((problem, i) => {

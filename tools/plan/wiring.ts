@@ -6,13 +6,24 @@
  * stack outputs), not on the program's own plan, so it catches a program
  * that wires things wrongly. Pure.
  */
-import { z } from "zod";
-import { CLIENT_SCOPE_REQUESTS, Okta, OktaType } from "../../components/facts";
+import type { z } from "zod";
+import { stackOutputsSchema } from "../../components/contract";
+import { Okta, OktaType } from "../../components/facts";
+import {
+  CLIENT_SCOPE_REQUESTS,
+  COMPONENT_TITLE,
+  COMPONENTS,
+  PLATFORM_COMPONENTS,
+  type ClientApp,
+  type ComponentTitle,
+  type PlatformComponent,
+} from "../../components/platform";
 import type { RecordedResource, RunReport } from "../mock-engine/oktaMocks.cjs";
 import { strings, text } from "../mock-engine/readers";
 
-export type ComponentName = "Enterprise Manager" | "Cloud UI" | "Registry Server";
-export type ClientKey = keyof typeof CLIENT_SCOPE_REQUESTS;
+/** A component as the plan names it: its title. */
+export type ComponentName = ComponentTitle;
+export type ClientKey = ClientApp;
 
 export type WiringCode =
   | "outputs_missing"
@@ -39,7 +50,7 @@ export interface TokenFlow {
   clientLabel: string;
   clientId: string;
   /** The component whose audience the client requests. */
-  component: Exclude<ComponentName, "Registry Server">;
+  component: (typeof COMPONENT_TITLE)[PlatformComponent];
   issuer: string;
   serverName?: string;
   audience: string;
@@ -58,15 +69,12 @@ export interface Wiring {
   notes: string[];
 }
 
-const outputsSchema = z.object({
-  enterpriseManager: z.object({ issuer: z.string(), audience: z.string(), requiredScope: z.string(), clientId: z.string() }),
-  cloudUi: z.object({ issuer: z.string(), audience: z.string(), clientId: z.string() }),
-  registryServer: z.object({
-    providers: z.array(z.object({ name: z.string(), issuerUrl: z.string(), audience: z.string() })),
-  }),
+/** The outputs the check follows: the contract's, less key sets, secrets and chart values. */
+const outputsSchema = stackOutputsSchema.pick({ enterpriseManager: true, cloudUi: true, registryServer: true }).extend({
+  enterpriseManager: stackOutputsSchema.shape.enterpriseManager.omit({ jwksUri: true }),
+  cloudUi: stackOutputsSchema.shape.cloudUi.pick({ issuer: true, audience: true, clientId: true }),
 });
 type Outputs = z.infer<typeof outputsSchema>;
-
 
 interface Planned {
   servers: RecordedResource[];
@@ -106,13 +114,20 @@ interface Expectation {
   requiredScope?: string;
 }
 
+/** One token request per component with its own audience, by the client app that obtains its tokens. */
 function expectations(outputs: Outputs): Expectation[] {
-  const em = outputs.enterpriseManager;
-  const ui = outputs.cloudUi;
-  return [
-    { client: "cli", component: "Enterprise Manager", issuer: em.issuer, audience: em.audience, clientId: em.clientId, requiredScope: em.requiredScope },
-    { client: "cloudUi", component: "Cloud UI", issuer: ui.issuer, audience: ui.audience, clientId: ui.clientId },
-  ];
+  return PLATFORM_COMPONENTS.map((key) => {
+    const output: Outputs[PlatformComponent] = outputs[key];
+    const { issuer, audience, clientId } = output;
+    return {
+      client: COMPONENTS[key].audience.client,
+      component: COMPONENT_TITLE[key],
+      issuer,
+      audience,
+      clientId,
+      ...("requiredScope" in output ? { requiredScope: output.requiredScope } : {}),
+    };
+  });
 }
 
 /** Follows one client's token request; pushes what would make it fail. */
@@ -228,16 +243,16 @@ function followFlow(expected: Expectation, plan: Planned, problems: WiringProble
   return flow;
 }
 
+/** The components that accept a token: those whose issuer, audience and required scope it matches, and the registry. */
 function acceptingComponents(flow: TokenFlow, outputs: Outputs): ComponentName[] {
   if (!flow.issued) return [];
-  const accepted: ComponentName[] = [];
-  const em = outputs.enterpriseManager;
-  if (flow.issuer === em.issuer && flow.audience === em.audience && flow.scopes.includes(em.requiredScope)) {
-    accepted.push("Enterprise Manager");
-  }
-  if (flow.issuer === outputs.cloudUi.issuer && flow.audience === outputs.cloudUi.audience) accepted.push("Cloud UI");
+  const accepted: ComponentName[] = PLATFORM_COMPONENTS.filter((key) => {
+    const output: Outputs[PlatformComponent] = outputs[key];
+    const scopeMet = !("requiredScope" in output) || flow.scopes.includes(output.requiredScope);
+    return flow.issuer === output.issuer && flow.audience === output.audience && scopeMet;
+  }).map((key) => COMPONENT_TITLE[key]);
   if (outputs.registryServer.providers.some((p) => p.issuerUrl === flow.issuer && p.audience === flow.audience)) {
-    accepted.push("Registry Server");
+    accepted.push(COMPONENT_TITLE.registryServer);
   }
   return accepted;
 }
@@ -257,7 +272,7 @@ export function analyzeWiring(report: RunReport): Wiring {
   const flows = expectations(outputs).map((expected) => followFlow(expected, plan, problems));
   for (const flow of flows) {
     flow.acceptedBy = acceptingComponents(flow, outputs);
-    if (flow.issued && !flow.acceptedBy.includes("Registry Server")) {
+    if (flow.issued && !flow.acceptedBy.includes(COMPONENT_TITLE.registryServer)) {
       problems.push({
         code: "registry_distrusts_client",
         message: `the Registry Server has no provider for ${flow.clientLabel}'s tokens (${flow.issuer}, audience ${flow.audience})`,

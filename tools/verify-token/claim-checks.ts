@@ -1,5 +1,6 @@
 /**
- * The claim checks each component makes (DESIGN section 1), as pure
+ * The claim checks each component makes (issuer, audience, expiry, scope,
+ * authorization claims), as pure
  * functions of the decoded claims. Each returns every finding, not the first.
  */
 import type { JWTPayload } from "jose";
@@ -102,8 +103,9 @@ export function checkAudience(
   if (values.length === 0) {
     return { findings: [finding(ReasonCode.claimInvalid, "aud is an empty array", { claim: "aud" })] };
   }
-  // Either shape is accepted (DESIGN section 1): Okta sends a string, some
-  // providers an array; the component accepts an array that holds its audience.
+  // Either shape is accepted (RFC 7519 section 4.1.3: `aud` is a string or an
+  // array): Okta sends a string, some providers an array; the component
+  // accepts an array that holds its audience.
   const matched = accepted.find((a) => values.includes(a.audience));
   if (matched !== undefined) return { findings: multipleAudienceFindings(values, matched.audience, context), matched };
 

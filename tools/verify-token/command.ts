@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { COMPONENTS, UsageError, buildExpectations, type ComponentId, type ExpectationSources } from "./expectations";
-import { JwksCache, errorText, isHttpUrl } from "./key-source";
+import { isHttpUrl } from "../../components/contract";
+import { JwksCache, errorText } from "./key-source";
 import { renderReport } from "./render";
 import { DEFAULT_CLOCK_SKEW_SECONDS, verifyAccessToken } from "./verify";
 

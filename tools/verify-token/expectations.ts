@@ -8,26 +8,32 @@
  * read: a client secret in outputs made with `--show-secrets` is never
  * parsed, kept or printed.
  */
-import { z } from "zod";
-import type { StackOutputs } from "../../components/contract";
-import { COMPONENT_TITLE, DEFAULT_AUDIENCES, PLATFORM_CLAIM_NAMES, REGISTRY_PROVIDER_NAME, REQUIRED_SCOPE } from "../../components/facts";
-import { isHttpUrl, type JwksLocation } from "./key-source";
+import type { z } from "zod";
+import { isHttpUrl, isRecord, REDACTED, stackOutputsSchema } from "../../components/contract";
+import { PLATFORM_CLAIM_NAMES, REQUIRED_SCOPE } from "../../components/facts";
+import {
+  COMPONENT_KEYS,
+  COMPONENT_TITLE,
+  COMPONENTS as PLATFORM,
+  DEFAULT_AUDIENCES,
+  PLATFORM_COMPONENTS,
+  REGISTRY_PROVIDER_NAME,
+  CLIENT_APPS,
+  type ComponentKey,
+  type ComponentSlug,
+} from "../../components/platform";
+import type { JwksLocation } from "./key-source";
 
 /** The verifier's names for the components: its --component values and the ids in its JSON report. */
-export const COMPONENTS = ["enterprise-manager", "cloud-ui", "registry-server"] as const;
-export type ComponentId = (typeof COMPONENTS)[number];
+export const COMPONENTS = COMPONENT_KEYS.map((key) => PLATFORM[key].slug) as readonly ComponentSlug[];
+export type ComponentId = ComponentSlug;
 
-/**
- * The stack output each component's expected values are read from
- * (contract.ts). facts.ts titles the components by the same keys.
- */
-const OUTPUT_KEY = {
-  "enterprise-manager": "enterpriseManager",
-  "cloud-ui": "cloudUi",
-  "registry-server": "registryServer",
-} as const satisfies Record<ComponentId, keyof StackOutputs & keyof typeof COMPONENT_TITLE>;
+/** The stack output each component's expected values are read from. */
+const OUTPUT_KEY = Object.fromEntries(COMPONENT_KEYS.map((key) => [PLATFORM[key].slug, key])) as {
+  readonly [K in ComponentKey as (typeof PLATFORM)[K]["slug"]]: K;
+};
 
-/** The component's name as operators know it (facts.ts). */
+/** The component's name as operators know it (platform.ts). */
 export function componentTitle(component: ComponentId): string {
   return COMPONENT_TITLE[OUTPUT_KEY[component]];
 }
@@ -40,10 +46,10 @@ const PLATFORM_CLAIM = Object.fromEntries(PLATFORM_CLAIM_NAMES.map((name) => [na
 };
 
 /**
- * The claims the Registry Server maps to platform roles (DESIGN section 1,
- * runbook step 3); `email` only identifies the user. The platform's claim
- * mapping can rename them; --roles-claim and --groups-claim follow such a
- * rename.
+ * The claims the Registry Server maps to platform roles (Stacklok's
+ * "Configure platform identity" guide, step 3); `email` only identifies the
+ * user. The platform's claim mapping can rename them; --roles-claim and
+ * --groups-claim follow such a rename.
  */
 export const REGISTRY_AUTHORIZATION_CLAIMS = { groups: PLATFORM_CLAIM.groups, roles: PLATFORM_CLAIM.roles } as const;
 
@@ -101,22 +107,16 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** What `pulumi stack output --json` prints for a secret without --show-secrets. */
-const REDACTED = "[secret]";
-
-const httpUrl = z.string().refine(isHttpUrl, { error: "expected an http(s) URL" });
-const name = z.string().min(1, { error: "expected a non-empty string" });
-
-const enterpriseManagerSchema = z.object({
-  issuer: httpUrl,
-  audience: name,
-  requiredScope: name.optional(),
-  jwksUri: httpUrl.optional(),
-});
-const cloudUiSchema = z.object({ issuer: httpUrl, audience: name, jwksUri: httpUrl.optional() });
-const registryServerSchema = z.object({
-  providers: z.array(z.object({ name, issuerUrl: httpUrl, audience: name })).min(1, { error: "expected at least one provider" }),
-});
+/**
+ * The contract's schemas, narrowed to what the check needs: never a client
+ * secret or client ID, and the key set and scope may be absent (hand-written
+ * outputs; discovery and the default scope stand in).
+ */
+const { enterpriseManager: emOutput, cloudUi: cloudUiOutput, registryServer: registryServerSchema } = stackOutputsSchema.shape;
+const enterpriseManagerSchema = emOutput
+  .pick({ issuer: true, audience: true, requiredScope: true, jwksUri: true })
+  .partial({ requiredScope: true, jwksUri: true });
+const cloudUiSchema = cloudUiOutput.pick({ issuer: true, audience: true, jwksUri: true }).partial({ jwksUri: true });
 type RegistryServerSection = z.infer<typeof registryServerSchema>;
 
 /** One output, parsed; `redacted` when Pulumi printed it as "[secret]". */
@@ -223,13 +223,14 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
           const trusts = registry.value.providers.map((p) => trust(p.issuerUrl, p.audience, { provider: p.name }));
           return { component, trusts: dedupe(trusts), authorizationClaims };
         }
-        // DESIGN section 1: the registry trusts both the CLI's and the Cloud UI's pairs.
+        // The registry trusts every client's pair: one provider per client app.
         return fromFlagsOr(component, registry.problem, sources, (issuer) => ({
           component,
-          trusts: dedupe([
-            trust(issuer, DEFAULT_AUDIENCES.enterpriseManager, { provider: REGISTRY_PROVIDER_NAME.cliDesktop }),
-            trust(issuer, DEFAULT_AUDIENCES.cloudUi, { provider: REGISTRY_PROVIDER_NAME.cloudUi }),
-          ]),
+          trusts: dedupe(
+            PLATFORM_COMPONENTS.map((key) =>
+              trust(issuer, DEFAULT_AUDIENCES[key], { provider: CLIENT_APPS[PLATFORM[key].audience.client].name }),
+            ),
+          ),
           authorizationClaims,
         }));
       }
@@ -250,7 +251,7 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
 }
 
 /** The components whose audience is theirs alone: a token carrying it is meant for them. */
-const COMPONENTS_WITH_OWN_AUDIENCE = ["enterprise-manager", "cloud-ui"] as const satisfies readonly ComponentId[];
+const COMPONENTS_WITH_OWN_AUDIENCE = PLATFORM_COMPONENTS.map((key) => PLATFORM[key].slug);
 
 /** The registry provider that carries the Cloud UI's issuer/audience pair (chartValues.ts registryProviders). */
 function cloudUiProvider(registry: Section<RegistryServerSection>): RegistryServerSection["providers"][number] | undefined {
@@ -321,8 +322,4 @@ function containsRedacted(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(containsRedacted);
   if (isRecord(value)) return Object.values(value).some(containsRedacted);
   return false;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

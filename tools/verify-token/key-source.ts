@@ -11,6 +11,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { createLocalJWKSet, errors, type CryptoKey, type FlattenedJWSInput, type JSONWebKeySet, type JWSHeaderParameters, type LocalJWKSet } from "jose";
+import { isHttpUrl, isRecord } from "../../components/contract";
 import { OIDC_DISCOVERY_PATH } from "../../components/facts";
 import type { ReasonCode } from "./findings";
 
@@ -303,16 +304,6 @@ function networkErrorText(error: unknown, timeoutMs: number): string {
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-export function isHttpUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const { protocol } = new URL(value);
-  return protocol === "https:" || protocol === "http:";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function describeValue(value: unknown): string {

@@ -1,7 +1,7 @@
 /**
  * Would each component accept this access token, and if not, why: the
  * signature against the keys of the issuer the component trusts, then the
- * claims the component checks (DESIGN section 1). Every reason is reported,
+ * claims the component checks (claim-checks.ts). Every reason is reported,
  * not only the first; the function never throws on bad tokens.
  */
 import { compactVerify, errors, type CompactVerifyGetKey, type CryptoKey } from "jose";

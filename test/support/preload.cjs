@@ -16,7 +16,7 @@
 const fs = require("node:fs");
 const pulumi = require("@pulumi/pulumi");
 const stackModule = require("@pulumi/pulumi/runtime/stack");
-const { createOktaMocks, createOptionsRecorder, collectReport, orgHostFromConfig } = require("./oktaMocks.cjs");
+const { createOktaMocks, createOptionsRecorder, collectReport, orgHostFromConfig } = require("../../tools/mock-engine/oktaMocks.cjs");
 
 const reportPath = process.env["STACKLOK_MOCK_REPORT"];
 const config = JSON.parse(process.env["PULUMI_CONFIG"] ?? "{}");

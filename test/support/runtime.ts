@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DefaultServerState, RunReport } from "./oktaMocks.cjs";
-import type { StackConfig } from "./stackConfig";
+import type { DefaultServerState, RunReport } from "../../tools/mock-engine/oktaMocks.cjs";
+import type { StackConfig } from "../../tools/mock-engine/stackConfig";
 
 export interface RuntimeRun {
   exitCode: number | null;

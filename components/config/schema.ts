@@ -1,0 +1,158 @@
+/**
+ * The stack config schema (namespace `stacklok-identity`), one entry per
+ * key. Defaults here are the single source; Pulumi.yaml repeats the ones
+ * Pulumi's project config can express and a test keeps the two equal.
+ */
+import { z } from "zod";
+import { setupModeSchema } from "../contract";
+import { DEFAULT_CLI_REDIRECT_URI, DEFAULT_SERVER_NAME, DEFAULT_TOKEN_LIFETIMES, Okta, PLATFORM_CLAIM_NAMES } from "../facts";
+import { DEFAULT_AUDIENCES, PLATFORM_COMPONENTS, type PlatformComponent } from "../platform";
+import { boolean, integer, json } from "./decode";
+import {
+  audience,
+  authorizationServerName,
+  claimObject,
+  httpsUrl,
+  loopbackRedirectUri,
+  OKTA_GROUP_ID,
+} from "./rules";
+import type { ClaimKey } from "./types";
+
+export const CONFIG_NAMESPACE = "stacklok-identity";
+
+const ACCESS = Okta.accessTokenLifetimeMinutes;
+const REFRESH = Okta.refreshTokenLifetimeMinutes;
+const WINDOW = Okta.refreshTokenWindowMinutes;
+const AUTH = Okta.tokenEndpointAuthMethod;
+const ISSUER = Okta.issuerMode;
+
+/** One audience per component that has its own, defaulting to Stacklok's. */
+export const audiencesObject = z.strictObject(
+  Object.fromEntries(PLATFORM_COMPONENTS.map((key) => [key, audience(DEFAULT_AUDIENCES[key])])) as Record<
+    PlatformComponent,
+    ReturnType<typeof audience>
+  >,
+  { error: `expected an object with ${PLATFORM_COMPONENTS.join(" and ")}` },
+);
+
+const claimKeys = [...PLATFORM_CLAIM_NAMES];
+const lastClaimKey = claimKeys.pop();
+/** One optional entry per platform claim. */
+export const claimsObject = z.strictObject(
+  Object.fromEntries(PLATFORM_CLAIM_NAMES.map((key) => [key, claimObject.optional()])) as Record<
+    ClaimKey,
+    z.ZodOptional<typeof claimObject>
+  >,
+  { error: `expected an object with ${claimKeys.join(", ")} and/or ${lastClaimKey}` },
+);
+
+export const schema = z.strictObject({
+  mode: z.enum(setupModeSchema.options, { error: 'expected "single" or "per-component"' }),
+  environment: z
+    .string({ error: "expected an environment name" })
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, {
+      error: "expected 1 to 32 lowercase letters, digits or dashes (it goes into Okta object names)",
+    })
+    .optional(),
+  authorizationServer: authorizationServerName.default(DEFAULT_SERVER_NAME),
+  audiences: json(audiencesObject).prefault({}),
+  cloudUiUrl: httpsUrl("https://stacklok.example.com"),
+  enterpriseManagerUrl: httpsUrl("https://manager.stacklok.example.com").optional(),
+  registryUrl: httpsUrl("https://registry.stacklok.example.com").optional(),
+  cliRedirectUris: json(
+    z
+      .array(loopbackRedirectUri, { error: "expected a list of loopback redirect URIs" })
+      .min(1, { error: "expected at least one loopback redirect URI" })
+      .refine((uris) => new Set(uris).size === uris.length, { error: "lists the same redirect URI twice" }),
+  ).default([DEFAULT_CLI_REDIRECT_URI]),
+  createAccessGroup: boolean.default(true),
+  accessGroupIds: json(
+    z
+      .array(
+        z.string({ error: "expected an Okta group ID" }).regex(OKTA_GROUP_ID, {
+          error: "expected an Okta group ID: 00g followed by 17 letters or digits (look it up in Directory > Groups)",
+        }),
+        { error: "expected a list of Okta group IDs" },
+      )
+      .refine((ids) => new Set(ids).size === ids.length, { error: "lists the same group twice" }),
+  ).default([]),
+  allowEveryone: boolean.default(false),
+  accessPolicyClients: z
+    .enum(["explicit", "all-clients"], { error: 'expected "explicit" or "all-clients"' })
+    .default("explicit"),
+  claims: json(claimsObject).prefault({}),
+  manageRolesAttribute: boolean.default(true),
+  accessTokenLifetimeMinutes: integer(`a whole number of minutes from ${ACCESS.min} to ${ACCESS.max}`)
+    .pipe(
+      z
+        .number()
+        .min(ACCESS.min, { error: `expected ${ACCESS.min} to ${ACCESS.max} minutes (Okta's limits)` })
+        .max(ACCESS.max, { error: `expected ${ACCESS.min} to ${ACCESS.max} minutes (Okta's limits)` }),
+    )
+    .default(DEFAULT_TOKEN_LIFETIMES.accessTokenLifetimeMinutes),
+  refreshTokenLifetimeMinutes: integer("a whole number of minutes, 0 for unlimited")
+    .pipe(
+      z
+        .number()
+        .min(REFRESH.unlimited, { error: "expected 0 (unlimited) or more minutes" })
+        .max(REFRESH.max, { error: `expected at most ${REFRESH.max} minutes (five years)` }),
+    )
+    .default(DEFAULT_TOKEN_LIFETIMES.refreshTokenLifetimeMinutes),
+  refreshTokenWindowMinutes: integer(`a whole number of minutes from ${WINDOW.min} to ${WINDOW.max}`)
+    .pipe(
+      z
+        .number()
+        .min(WINDOW.min, { error: `expected ${WINDOW.min} to ${WINDOW.max} minutes (Okta's limits)` })
+        .max(WINDOW.max, { error: `expected ${WINDOW.min} to ${WINDOW.max} minutes (Okta's limits)` }),
+    )
+    .default(DEFAULT_TOKEN_LIFETIMES.refreshTokenWindowMinutes),
+  cloudUiTokenEndpointAuthMethod: z
+    .enum([AUTH.clientSecretBasic, AUTH.clientSecretPost], {
+      error: `expected "${AUTH.clientSecretBasic}" or "${AUTH.clientSecretPost}" (a web app cannot be a public client)`,
+    })
+    .default(AUTH.clientSecretBasic),
+  issuerMode: z
+    .enum([ISSUER.orgUrl, ISSUER.customUrl], {
+      error:
+        `expected "${ISSUER.orgUrl}" or "${ISSUER.customUrl}" ` +
+        `(${ISSUER.dynamic} makes the issuer vary per request, which the components reject)`,
+    })
+    .optional(),
+  extraAudiences: json(
+    z
+      .array(audience("api://default").unwrap(), { error: "expected a list of audiences" })
+      .refine((list) => new Set(list).size === list.length, { error: "lists the same audience twice" }),
+  ).default([]),
+  authenticationPolicyId: z
+    .string({ error: "expected an Okta authentication policy ID" })
+    .regex(/^rst[A-Za-z0-9]{17}$/, {
+      error: "expected an authentication policy ID: rst followed by 17 letters or digits (Security > Authentication Policies)",
+    })
+    .optional(),
+  protect: boolean.default(false),
+  takeOverDefaultServer: boolean.default(false),
+});
+
+/** The config as the schema returns it, before claims and cross-key rules are resolved. */
+export type RawConfig = z.output<typeof schema>;
+
+/** The config keys the schema accepts, for docs and for tests that keep Pulumi.yaml in step. */
+export const CONFIG_KEYS = Object.keys(schema.shape);
+
+/** The schema's default for each key that has one, as the program would see it. */
+export function configDefaults(): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const result = (field as z.ZodType).safeParse(undefined);
+    if (result.success && result.data !== undefined) defaults[key] = result.data;
+  }
+  return defaults;
+}
+
+/** The keys accepted inside each object-valued key, for "unknown key" messages. */
+export function acceptedKeys(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(schema.shape);
+  if (path[0] === "audiences") return Object.keys(audiencesObject.shape);
+  if (path[0] === "claims") return Object.keys(path.length === 1 ? claimsObject.shape : claimObject.shape);
+  return [];
+}
