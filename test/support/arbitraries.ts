@@ -130,14 +130,24 @@ const claimsArb = fc
 // ---------------------------------------------------------------------------
 // Cross-key groups
 
-/** Audiences, each set or left to its default, that never collide (case-insensitively). */
-const audiencesArb = fc
+/** Per-component audiences, each set or left to its default, that never collide (case-insensitively). */
+const perComponentAudiencesArb = fc
   .record({ enterpriseManager: audienceValue, cloudUi: audienceValue }, { requiredKeys: [] })
   .filter(
     (a) =>
       (a.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager).toLowerCase() !==
       (a.cloudUi ?? DEFAULT_AUDIENCES.cloudUi).toLowerCase(),
   );
+
+/**
+ * Single-mode audiences: one server, one audience. The Cloud UI's is left
+ * out or restates the Enterprise Manager's (the default one included).
+ */
+const singleAudiencesArb = fc.oneof(
+  fc.record({ enterpriseManager: audienceValue }, { requiredKeys: [] }),
+  audienceValue.map((a) => ({ enterpriseManager: a, cloudUi: a })),
+  fc.constant({ cloudUi: DEFAULT_AUDIENCES.enterpriseManager }),
+);
 
 /** Who may sign in: at least one assigned group, or every user, else sign-in fails with user_not_assigned. */
 const accessArb = fc
@@ -198,30 +208,38 @@ function encodeAll(model: Model): fc.Arbitrary<Model> {
   return fc.record(Object.fromEntries(Object.entries(defined).map(([key, value]) => [key, encodedArb(value)])));
 }
 
-/** A custom server name and extra audiences only mean something in single mode; elsewhere they are errors. */
+/** A custom server name only means something in single mode; elsewhere it is an error. */
 function singleModeKeysOnlyInSingleMode(model: Model): Model {
   if (model["mode"] === "single") return model;
-  return { ...model, authorizationServer: model["authorizationServer"] === DEFAULT_SERVER_NAME ? DEFAULT_SERVER_NAME : undefined, extraAudiences: undefined };
+  return { ...model, authorizationServer: model["authorizationServer"] === DEFAULT_SERVER_NAME ? DEFAULT_SERVER_NAME : undefined };
 }
 
 /**
  * The same raw config switched to `mode`, as a user would switch it: the
- * single-mode keys go when leaving single mode.
+ * single-mode server name goes when leaving single mode, and the Cloud UI
+ * gets an audience of its own (one server per component, audiences distinct);
+ * entering single mode, a Cloud UI audience of its own goes (one server, one
+ * audience).
  */
 export function switchedTo(config: Record<string, unknown>, mode: "single" | "per-component"): Record<string, unknown> {
-  if (mode === "single") return { ...config, mode };
-  const { authorizationServer: _server, extraAudiences: _extra, ...rest } = config;
-  return { ...rest, mode };
-}
-
-/** Extra audiences must not repeat Stacklok's own. */
-function extraAudiencesAreExtra(model: Model): boolean {
-  const audiences = (model["audiences"] ?? {}) as { enterpriseManager?: string; cloudUi?: string };
-  const ours = [audiences.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager, audiences.cloudUi ?? DEFAULT_AUDIENCES.cloudUi].map((a) =>
-    a.toLowerCase(),
-  );
-  const extra = (model["extraAudiences"] as string[] | undefined) ?? [];
-  return extra.every((a) => !ours.includes(a.toLowerCase()));
+  const raw = config["audiences"];
+  const audiences = (raw === undefined ? {} : typeof raw === "string" ? JSON.parse(raw) : raw) as {
+    enterpriseManager?: string;
+    cloudUi?: string;
+  };
+  const shared = audiences.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager;
+  const { cloudUi, ...withoutCloudUi } = audiences;
+  let kept: typeof audiences;
+  if (mode === "single") {
+    kept = cloudUi === undefined || cloudUi === shared ? audiences : withoutCloudUi;
+  } else {
+    const own = cloudUi ?? DEFAULT_AUDIENCES.cloudUi;
+    kept = own.toLowerCase() === shared.toLowerCase() ? { ...withoutCloudUi, cloudUi: `${shared}-ui` } : audiences;
+  }
+  const { authorizationServer: _server, ...rest } = config;
+  const base = mode === "single" ? { ...config, mode } : { ...rest, mode };
+  if (raw === undefined && kept.cloudUi === undefined) return base;
+  return { ...base, audiences: typeof raw === "string" ? JSON.stringify(kept) : kept };
 }
 
 /** Valid raw configs over the whole config space, with the stack they run as. */
@@ -234,7 +252,8 @@ export const validConfigArb: fc.Arbitrary<ConfigSample> = fc
           mode: fc.constantFrom("single", "per-component"),
           cloudUiUrl: httpsUrlArb,
           authorizationServer: maybe(fc.oneof(fc.constant(DEFAULT_SERVER_NAME), customServerName)),
-          audiences: maybe(audiencesArb),
+          singleAudiences: maybe(singleAudiencesArb),
+          perComponentAudiences: maybe(perComponentAudiencesArb),
           enterpriseManagerUrl: maybe(httpsUrlArb),
           registryUrl: maybe(httpsUrlArb),
           cliRedirectUris: maybe(fc.uniqueArray(loopbackUriArb, { minLength: 1, maxLength: 4 })),
@@ -248,14 +267,21 @@ export const validConfigArb: fc.Arbitrary<ConfigSample> = fc
           issuerMode: maybe(fc.constantFrom(Okta.issuerMode.orgUrl, Okta.issuerMode.customUrl)),
           protect: maybe(fc.boolean()),
           takeOverDefaultServer: maybe(fc.boolean()),
-          extraAudiences: maybe(fc.uniqueArray(audienceValue, { minLength: 1, maxLength: 2, selector: (a) => a.toLowerCase() })),
+          // Refused unless empty (one audience per server); kept so upgraded stacks get the reason.
+          extraAudiences: maybe(fc.constant([])),
           authenticationPolicyId: maybe(fc.stringMatching(/^rst[A-Za-z0-9]{17}$/)),
         }),
         accessArb,
         lifetimesArb,
       )
-      .map(([keys, access, lifetimes]): Model => singleModeKeysOnlyInSingleMode({ ...keys, ...access, ...lifetimes }))
-      .filter(extraAudiencesAreExtra),
+      .map(([{ singleAudiences, perComponentAudiences, ...keys }, access, lifetimes]): Model =>
+        singleModeKeysOnlyInSingleMode({
+          ...keys,
+          audiences: keys.mode === "single" ? singleAudiences : perComponentAudiences,
+          ...access,
+          ...lifetimes,
+        }),
+      ),
   })
   .chain(({ stack, model }) => encodeAll(model).map((config) => ({ stack, config })));
 
