@@ -34,7 +34,7 @@ export interface PlanDocument {
   tokenFlows: TokenFlow[];
   chartValues: unknown;
   chartValuesYaml: string;
-  wiring: { ok: boolean; problems: WiringProblem[]; notes: string[] };
+  wiring: { ok: boolean; problems: WiringProblem[] };
 }
 
 
@@ -65,7 +65,11 @@ function details(r: RecordedResource, nameOf: (id: unknown) => string): Record<s
     case OktaType.authServer:
       return {
         name: i["name"],
+        // `default` too has an aus… id (the provider stores the id Okta
+        // returns for /authorizationServers/default); its children carry it.
+        id: r.id,
         issuer: r.outputs["issuer"],
+        issuerMode: i["issuerMode"],
         audiences: i["audiences"],
         keyRotation: i["credentialsRotationMode"],
         ...(r.type === OktaType.authServerDefault ? { adopted: "Okta's pre-provisioned default server" } : {}),
@@ -217,7 +221,7 @@ export function buildPlan(inputs: PlanInputs): PlanDocument {
     tokenFlows: wiring.flows,
     chartValues: outputs["chartValues"] ?? null,
     chartValuesYaml: "",
-    wiring: { ok: wiring.problems.length === 0, problems: wiring.problems, notes: wiring.notes },
+    wiring: { ok: wiring.problems.length === 0, problems: wiring.problems },
   };
   const secrets = secretValues(report, inputs.config, inputs.secretKeys);
   const safe = masked(plan, secrets);
