@@ -89,7 +89,7 @@ fi
 [ "$mode" = check ] && exit 1
 
 mkdir -p "$bin_dir" "$GOMODCACHE" "$GOCACHE"
-echo "build.sh: building pulumi $pulumi_version into $bin_dir (cold: about 25 min on 2 cores)" >&2
+echo "build.sh: building pulumi $pulumi_version into $bin_dir (cold: about 20 min on 2 busy cores)" >&2
 tmp_bin="$(mktemp "$bin_dir/.pulumi.XXXXXX")"
 trap 'rm -f "$tmp_bin"' EXIT
 (
