@@ -131,7 +131,9 @@ describe("the adopted default server", () => {
     // The mode the server has (the mock org's default is ORG_URL), set
     // explicitly so the provider's Read does not diff it on every preview.
     expect(server.inputs["issuerMode"]).toBe("ORG_URL");
-    expect(server.inputs["description"]).toContain("managed by Pulumi stack stacklok-identity/dev");
+    expect(server.inputs["description"]).toBe(
+      "Stacklok Enterprise: tokens for the Enterprise Manager and Cloud UI (dev), managed by Pulumi stack stacklok-identity/dev",
+    );
   });
 
   it("custom servers use ORG_URL issuers and automatic rotation, one audience each in per-component mode", () => {
@@ -139,6 +141,8 @@ describe("the adopted default server", () => {
     const ui = findResource(perComponent, T.authServer, "cloud-ui");
     expect(em.inputs).toMatchObject({ name: "stacklok-dev-enterprise-manager", audiences: ["enterprise-manager"], issuerMode: "ORG_URL", credentialsRotationMode: "AUTO" });
     expect(ui.inputs).toMatchObject({ name: "stacklok-dev-cloud-ui", audiences: ["cloud-ui"], issuerMode: "ORG_URL", credentialsRotationMode: "AUTO" });
+    // The component's title follows the product name without repeating "Enterprise".
+    expect(em.inputs["description"]).toMatch(/^Stacklok Enterprise: tokens for the Enterprise Manager \(dev\), /);
   });
 });
 
