@@ -1,5 +1,5 @@
 /**
- * Which authorization servers exist, which audiences each carries, which
+ * Which authorization servers exist, the one audience each carries, which
  * clients may ask it for tokens and which components trust it. Pure data:
  * the components turn it into resources, the tests and the plan read it.
  */
@@ -35,6 +35,7 @@ export interface ServerPlan {
   adoptDefault: boolean;
   name: string;
   description: string;
+  /** Always one: Okta refuses a server with any other number (the policy pack checks it too). */
   audiences: string[];
   /** Whether it carries `toolhive:config:read` (every server issuing Enterprise Manager tokens does). */
   issuesRequiredScope: boolean;
