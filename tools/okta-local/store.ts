@@ -11,6 +11,10 @@
  * concurrent requests never interleave a half-applied change.
  */
 
+import { randomBytes, randomInt } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { writeFileAtomically } from "./atomicWrite";
+
 /** A JSON object as Okta returns it. Field names are Okta's, verbatim. */
 export type OktaJson = Record<string, unknown>;
 
@@ -106,6 +110,19 @@ export interface OrgState {
   /** The user schema's custom properties (`definitions.custom.properties`). */
   userSchemaCustomProperties: Record<string, OktaJson>;
 
+  /** The org URL the stored issuers were written with (rebased when the org moves to another port). */
+  orgUrl: string;
+  /** The admin user the API token belongs to (`GET /api/v1/users/me`). */
+  adminUserId: string;
+  /** Org-level policies by id (`GET /api/v1/policies?type=ACCESS_POLICY`). */
+  orgPolicies: Record<string, OktaJson>;
+  /** appId -> the ACCESS_POLICY (app sign-on policy) the app is bound to. */
+  appAccessPolicies: Record<string, string>;
+  /** appId -> the internal idToken settings (`/api/v1/internal/apps/{id}/settings/oauth/idToken`). */
+  appIdTokenSettings: Record<string, OktaJson>;
+  /** The user schema's `created`/`lastUpdated`. */
+  userSchemaMeta: { created: string; lastUpdated: string };
+
   /** Owned by the OAuth layer. */
   oauth: {
     codes: Record<string, AuthorizationCodeGrant>;
@@ -113,4 +130,131 @@ export interface OrgState {
     /** Opaque access tokens the org server issued, for its userinfo endpoint. */
     orgAccessTokens: Record<string, { userId: string; clientId: string; scopes: string[]; expiresAt: number }>;
   };
+}
+
+/** Okta's ids: a 3-character type prefix and 17 base-62 characters, 20 in all (e.g. `ausrqretfoZdCdBC11d7`). */
+const ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+export const OKTA_ID_LENGTH = 20;
+
+export function newOktaId(prefix: string): string {
+  if (prefix.length >= OKTA_ID_LENGTH) throw new Error(`id prefix "${prefix}" is too long`);
+  let id = prefix;
+  while (id.length < OKTA_ID_LENGTH) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}
+
+/** An opaque random value (client secrets, API tokens), base64url. */
+export function randomSecret(bytes = 30): string {
+  return randomBytes(bytes).toString("base64url");
+}
+
+export function emptyOrgState(orgUrl: string): OrgState {
+  const now = new Date().toISOString();
+  return {
+    org: { id: newOktaId("00o"), createdAt: now },
+    authorizationServers: {},
+    scopes: {},
+    claims: {},
+    policies: {},
+    policyRules: {},
+    signingKeys: {},
+    apps: {},
+    clientSecrets: {},
+    appGroupAssignments: {},
+    appUserAssignments: {},
+    groups: {},
+    users: {},
+    passwords: {},
+    groupMembers: {},
+    seededGroupNames: {},
+    userSchemaCustomProperties: {},
+    orgUrl,
+    adminUserId: "",
+    orgPolicies: {},
+    appAccessPolicies: {},
+    appIdTokenSettings: {},
+    userSchemaMeta: { created: now, lastUpdated: now },
+    oauth: { codes: {}, refreshTokens: {}, orgAccessTokens: {} },
+  };
+}
+
+export interface StoreOptions {
+  orgUrl: string;
+  /** When set, the state is loaded from this file if it exists and saved to it after every change. */
+  statePath?: string;
+}
+
+/**
+ * The one org's state. Changes are synchronous (`mutate`), so concurrent
+ * requests cannot interleave inside one; a change that throws leaves the
+ * state as it was (it runs on a copy that replaces the state only when it
+ * completes), so bad input creates nothing.
+ */
+export class Store {
+  readonly statePath: string | undefined;
+  private current: OrgState;
+  private orgUrlValue: string;
+
+  constructor(options: StoreOptions) {
+    this.statePath = options.statePath;
+    this.orgUrlValue = options.orgUrl.replace(/\/$/, "");
+    if (this.statePath && existsSync(this.statePath)) {
+      this.current = loadStateFile(this.statePath, this.orgUrlValue);
+    } else {
+      this.current = emptyOrgState(this.orgUrlValue);
+    }
+    if (this.current.orgUrl !== this.orgUrlValue) this.rebase(this.orgUrlValue);
+  }
+
+  get state(): OrgState {
+    return this.current;
+  }
+
+  get orgUrl(): string {
+    return this.orgUrlValue;
+  }
+
+  /**
+   * Moves the org to another URL (a state file written on another port):
+   * stored issuers are rewritten so the discovery documents and tokens agree
+   * with where the org now listens.
+   */
+  rebase(orgUrl: string): void {
+    const from = this.current.orgUrl;
+    const to = orgUrl.replace(/\/$/, "");
+    this.orgUrlValue = to;
+    this.mutate((s) => {
+      const move = (value: unknown): unknown =>
+        typeof value === "string" && from && value.startsWith(from) ? to + value.slice(from.length) : value;
+      for (const server of Object.values(s.authorizationServers)) server.issuer = move(server.issuer);
+      for (const settings of Object.values(s.appIdTokenSettings)) settings.issuer = move(settings.issuer);
+      s.orgUrl = to;
+    });
+  }
+
+  mutate<T>(fn: (s: OrgState) => T): T {
+    const draft = structuredClone(this.current);
+    const result = fn(draft);
+    this.current = draft;
+    if (this.statePath) writeFileAtomically(this.statePath, JSON.stringify(this.current));
+    return result;
+  }
+
+  newId(prefix: string): string {
+    return newOktaId(prefix);
+  }
+}
+
+function loadStateFile(path: string, orgUrl: string): OrgState {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`okta-local: state file ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)}); move it away to start from an empty org`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !("authorizationServers" in parsed)) {
+    throw new Error(`okta-local: state file ${path} does not hold an okta-local org (no "authorizationServers" key)`);
+  }
+  // Fields added after a file was written start empty.
+  return { ...emptyOrgState(orgUrl), ...(parsed as Partial<OrgState>) };
 }
