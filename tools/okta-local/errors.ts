@@ -51,7 +51,8 @@ export function validationFailed(causes: { field: string; message: string }[]): 
  * Causes Okta is recorded answering, kept verbatim (no value appended), so a
  * client comparing texts sees Okta's.
  */
-export const RECORDED_CAUSES = new Set(["'audiences' must be an array with exactly one value.", "The field cannot be left blank"]);
+const BLANK = "The field cannot be left blank";
+export const RECORDED_CAUSES = new Set(["'audiences' must be an array with exactly one value.", BLANK]);
 
 /** The same, from a zod parse of a request body: each cause names the key, the value sent and what is accepted. */
 export function validationFailedFromZod(error: ZodError, body: unknown): OktaApiError {
@@ -59,7 +60,9 @@ export function validationFailedFromZod(error: ZodError, body: unknown): OktaApi
     error.issues.map((issue) => {
       const field = issue.path.length ? issue.path.map(String).join(".") : "request";
       const sent = valueAt(body, issue.path);
-      if (RECORDED_CAUSES.has(issue.message)) return { field, message: issue.message };
+      const blankButSent = issue.message === BLANK && sent !== undefined && sent !== "";
+      if (RECORDED_CAUSES.has(issue.message) && !blankButSent) return { field, message: issue.message };
+      if (issue.code === "invalid_type" && sent !== undefined) return { field, message: `must be ${issue.expected} (got ${JSON.stringify(sent)?.slice(0, 120)})` };
       const value = sent === undefined ? "missing" : `got ${JSON.stringify(sent)?.slice(0, 120)}`;
       return { field, message: `${issue.message} (${value})` };
     }),

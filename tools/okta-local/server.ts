@@ -79,7 +79,8 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; req
   });
 
   // Okta's SDKs send `Content-Type: application/json` on body-less lifecycle POSTs.
-  app.removeContentTypeParser("application/json");
+  // Okta's management API takes JSON only; other bodies are refused (415), not read as text.
+  app.removeContentTypeParser(["application/json", "text/plain"]);
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === "") return done(null, undefined);

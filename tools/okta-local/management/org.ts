@@ -49,7 +49,7 @@ const customProperty = z.looseObject({
 });
 const schemaBody = z.looseObject({
   definitions: z.looseObject({
-    custom: z.looseObject({ properties: z.record(z.string(), z.union([customProperty, z.null()])).optional() }).optional(),
+    custom: z.looseObject({ properties: z.record(z.string(), customProperty.nullable()).optional() }).optional(),
     base: z.unknown().optional(),
   }),
 });
