@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// @ts-check
 // One apply in a process of its own, for applyStack (index.ts): reads the
 // options file named by argv[2] (the API token comes in OKTA_API_TOKEN),
 // writes the result or the error to the file named by argv[3], and sends

@@ -121,7 +121,7 @@ export function attachEngine(engine: LocalEngine): void {
   monitor.registerResourceOutputs = (req, callback) => {
     if (req.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
       const outputs = req.getOutputs();
-      engine.setStackOutputs(outputs ? (outputs.toJavaScript() as Props) : {});
+      engine.setStackOutputs(outputs ? outputs.toJavaScript() : {});
     }
     // The mock monitor errors for URNs it did not mint; ours are the engine's.
     try {

@@ -94,7 +94,8 @@ export function changedInputs(mapping: ResourceMapping, news: Props, state: Prop
 
 export function sameValue(desired: unknown, actual: unknown, isSet: boolean): boolean {
   if (isSet && Array.isArray(desired) && Array.isArray(actual)) {
-    return isDeepStrictEqual([...desired].map(String).sort(), [...actual].map(String).sort());
+    const sorted = (values: unknown[]) => values.map((v) => JSON.stringify(v)).sort();
+    return isDeepStrictEqual(sorted(desired as unknown[]), sorted(actual as unknown[]));
   }
   // Unset and empty are one value to the provider (Terraform's zero values).
   if (isEmpty(desired) && isEmpty(actual)) return true;
@@ -109,7 +110,8 @@ function isEmpty(value: unknown): boolean {
 
 export function str(props: Props, key: string): string {
   const value = props[key];
-  return typeof value === "string" ? value : value === undefined || value === null ? "" : String(value);
+  if (typeof value === "string") return value;
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : "";
 }
 
 export function bool(props: Props, key: string): boolean {
