@@ -255,3 +255,24 @@ describe("userinfo and logout", () => {
     expect(noHint.status).toBe(400);
   });
 });
+
+describe("introspection", () => {
+  it("describes the client's own tokens and reads another client's as inactive", async () => {
+    const app = org.apps.cliStatic;
+    const { code, verifier } = await codeFor({ app, scope: `openid offline_access ${CONFIG_SCOPE}` });
+    const issued = (await token({ grant_type: "authorization_code", client_id: app.clientId, code, code_verifier: verifier, redirect_uri: CLI_REDIRECT_URI })).body;
+    const introspect = async (clientId: string, value: string) => {
+      const response = await fetch(`${org.em.issuer}/v1/introspect`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ client_id: clientId, token: value }).toString(),
+      });
+      return (await response.json()) as Record<string, unknown>;
+    };
+    expect(await introspect(app.clientId, issued.access_token ?? "")).toMatchObject({
+      active: true, token_type: "Bearer", client_id: app.clientId, aud: "enterprise-manager", scope: `openid offline_access ${CONFIG_SCOPE}`,
+    });
+    expect(await introspect(app.clientId, issued.refresh_token ?? "")).toMatchObject({ active: true, token_type: "refresh_token" });
+    expect(await introspect(org.apps.cli.clientId, issued.access_token ?? "")).toEqual({ active: false });
+  });
+});

@@ -11,7 +11,9 @@
  */
 import formbody from "@fastify/formbody";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { OrgState } from "../store";
 import {
+  AUTHORIZATION_CODE_LIFETIME_SECONDS,
   ErrorPageError,
   RedirectError,
   issueAuthorizationCode,
@@ -41,6 +43,16 @@ export interface OAuthContext {
 }
 
 type Params = Record<string, string | undefined>;
+
+/**
+ * Codes and the org server's opaque access tokens are dropped once expired,
+ * so a long-running org's state file does not grow without bound. Refresh
+ * tokens stay: a rotated-out one must still be recognised to detect reuse.
+ */
+function pruneExpiredGrants(state: OrgState, now: number): void {
+  for (const [code, grant] of Object.entries(state.oauth.codes)) if (now >= grant.expiresAt) delete state.oauth.codes[code];
+  for (const [token, record] of Object.entries(state.oauth.orgAccessTokens)) if (now >= record.expiresAt) delete state.oauth.orgAccessTokens[token];
+}
 
 /** Form and query values as single strings (a repeated parameter keeps its first value). */
 function flatten(input: unknown): Params {
@@ -150,6 +162,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: OAuthContext): vo
       try {
         const grant = issueAuthorizationCode(state, server, pending, userId, now());
         ctx.store.mutate((s) => {
+          pruneExpiredGrants(s, grant.expiresAt - AUTHORIZATION_CODE_LIFETIME_SECONDS);
           s.oauth.codes[grant.code] = grant;
         });
         return reply.redirect(redirectWith(pending.redirectUri, pending.state, { code: grant.code }), 302);
