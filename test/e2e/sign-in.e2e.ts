@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyResult } from "../../tools/local-apply/index";
 import type { OktaLocal } from "../../tools/okta-local/index";
 import { EXIT, oktaLocalSignInForm, runSignInCommand, type Credentials, type UserAgent } from "../../tools/sign-in/index";
-import { apply, member, outsider, parseOutputs, projectRoot, seedFor, startOrg } from "./support/harness";
+import { apply, member, outsider, parseOutputs, planOf, projectRoot, seedFor, startOrg } from "./support/harness";
 
 interface Run {
   code: number;
@@ -148,5 +148,24 @@ describe("npm run sign-in", () => {
     const run = await signInCommand(["--stack", "prod", "--outputs", redacted, "--app", "cloud-ui"]);
     expect(run.code).toBe(EXIT.usage);
     expect(run.stderr).toContain('printed as "[secret]": add --show-secrets');
+  });
+});
+
+describe("the README's path with no Okta org (Pulumi.local.yaml)", () => {
+  it("plans cleanly, applies to okta-local, and npm run sign-in -- --stack local gets tokens each component accepts", async () => {
+    const plan = await planOf(projectRoot, "local");
+    expect(plan.problems).toEqual([]);
+    const localOrg = await startOrg(seedFor("local"));
+    const localState = join(scratch, "local-state");
+    try {
+      // local-apply stands in for `pulumi up` with okta:httpProxy: the Pulumi CLI and the real provider are not run here.
+      await apply(localOrg, { projectDir: projectRoot, stack: "local", stateDir: localState });
+      for (const app of ["cli", "cloud-ui"]) {
+        const run = await signInCommand(["--stack", "local", "--app", app, "--state-dir", localState], member("local"));
+        expect({ app, code: run.code, stderr: run.stderr }).toEqual({ app, code: EXIT.accepted, stderr: expect.stringContaining("local-state") as unknown });
+      }
+    } finally {
+      await localOrg.close();
+    }
   });
 });
