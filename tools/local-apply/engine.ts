@@ -72,6 +72,7 @@ export class LocalEngine {
     private readonly state: StackState,
     private readonly persist: (state: StackState) => void,
     private readonly log: (line: string) => void,
+    private readonly resources: ReadonlyMap<string, ResourceMapping> = RESOURCES,
   ) {
     this.olds = new Map(state.resources.filter((r) => !r.pendingDelete).map((r) => [r.urn, r]));
     this.pendingDeletes = state.resources.filter((r) => r.pendingDelete === true);
@@ -92,7 +93,7 @@ export class LocalEngine {
         this.record(urn, reg, undefined, reg.inputs);
         return { urn, id: "", outputs: reg.inputs };
       }
-      const mapping = RESOURCES.get(reg.type);
+      const mapping = this.resources.get(reg.type);
       if (!mapping) throw new ApplyError(`${urn}: resource type ${reg.type} is not emulated by local-apply`);
       const { id, outputs } = await this.apply(urn, reg, mapping);
       this.record(urn, reg, id, outputs);
@@ -201,7 +202,7 @@ export class LocalEngine {
       );
     }
     for (const resource of doomed) {
-      const mapping = resource.custom ? RESOURCES.get(resource.type) : undefined;
+      const mapping = resource.custom ? this.resources.get(resource.type) : undefined;
       if (resource.retainOnDelete) {
         this.log(`  - retain ${resource.urn} (${resource.id ?? ""}): left in the org, dropped from the state`);
         this.step("retain", resource.urn, resource.id);
