@@ -276,3 +276,24 @@ describe("introspection", () => {
     expect(await introspect(org.apps.cli.clientId, issued.access_token ?? "")).toEqual({ active: false });
   });
 });
+
+describe("grants", () => {
+  it("refuses a grant the app is not configured for, and answers 501 for Okta grants it does not emulate", async () => {
+    const web = org.apps.webBasic;
+    const notOnApp = await token({ grant_type: "client_credentials", scope: CONFIG_SCOPE }, { basic: [web.clientId, web.clientSecret ?? ""] });
+    expect(notOnApp).toEqual({
+      status: 400,
+      body: { error: "unauthorized_client", error_description: "The client is not authorized to use the provided grant type. Configured grant types: [authorization_code, refresh_token]." },
+    });
+    const unknown = await token({ grant_type: "magic" }, { basic: [web.clientId, web.clientSecret ?? ""] });
+    expect(unknown.body.error).toBe("unsupported_grant_type");
+    const app = await org.api("POST", "/api/v1/apps?activate=true", {
+      name: "oidc_client", label: "service", signOnMode: "OPENID_CONNECT",
+      credentials: { oauthClient: { token_endpoint_auth_method: "client_secret_basic" } },
+      settings: { oauthClient: { application_type: "service", grant_types: ["client_credentials"], response_types: ["token"] } },
+    });
+    const secret = String((app.credentials as { oauthClient: Record<string, unknown> }).oauthClient.client_secret);
+    const service = await token({ grant_type: "client_credentials", scope: CONFIG_SCOPE }, { basic: [String(app.id), secret] });
+    expect(service.status).toBe(501);
+  });
+});

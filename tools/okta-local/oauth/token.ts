@@ -7,7 +7,7 @@ import type { OrgState, RefreshTokenGrant } from "../store";
 import type { CodeGrant } from "./authorize";
 import { authenticateClient } from "./client-auth";
 import { accessTokenClaims, identityClaims, type ClaimSubject } from "./claims";
-import { OktaOAuthErrors } from "./errors";
+import { OktaOAuthErrors, notEmulated } from "./errors";
 import { appGrantTypes, appRefreshRotation, audienceOf, at, str, type ResolvedServer } from "./org";
 import { lifetimesOfGrant, type TokenLifetimes } from "./policy";
 import { ID_TOKEN_LIFETIME_SECONDS, atHash, opaqueToken, signJwt, tokenId } from "./tokens";
@@ -264,11 +264,29 @@ async function refreshTokenGrant(context: TokenContext, clientId: string, form: 
   });
 }
 
+/** The grants Okta's custom servers accept at `/v1/token` (Okta's OAuth spec); okta-local emulates the first two. */
+const OKTA_GRANT_TYPES: ReadonlySet<string> = new Set([
+  "authorization_code",
+  "refresh_token",
+  "client_credentials",
+  "password",
+  "implicit",
+  "urn:ietf:params:oauth:grant-type:device_code",
+  "urn:ietf:params:oauth:grant-type:token-exchange",
+  "urn:ietf:params:oauth:grant-type:jwt-bearer",
+  "urn:ietf:params:oauth:grant-type:saml2-bearer",
+  "urn:openid:params:grant-type:ciba",
+  "interaction_code",
+  "urn:okta:params:oauth:grant-type:oob",
+  "urn:okta:params:oauth:grant-type:otp",
+]);
+
 export async function tokenEndpoint(context: TokenContext, form: TokenForm, authorization: string | undefined): Promise<TokenResponse> {
   const grantType = form.grant_type;
   if (grantType === undefined || grantType === "") throw OktaOAuthErrors.missingParameter("grant_type");
   const { clientId, app } = authenticateClient(context.store.state, form, authorization);
-  if (grantType !== "authorization_code" && grantType !== "refresh_token") throw OktaOAuthErrors.unsupportedGrantType(grantType);
+  if (!OKTA_GRANT_TYPES.has(grantType)) throw OktaOAuthErrors.unsupportedGrantType(grantType);
   if (!appGrantTypes(app).includes(grantType)) throw OktaOAuthErrors.grantTypeNotAllowed(appGrantTypes(app));
+  if (grantType !== "authorization_code" && grantType !== "refresh_token") throw notEmulated(`the '${grantType}' grant`);
   return grantType === "authorization_code" ? authorizationCodeGrant(context, clientId, form) : refreshTokenGrant(context, clientId, form);
 }
