@@ -169,6 +169,62 @@ describe("the prod example stack on okta-local", () => {
   });
 });
 
+describe("resources the program no longer registers", () => {
+  let org: Org;
+  beforeAll(async () => {
+    org = await freshOrg();
+    await org.apply("prod");
+  });
+  afterAll(() => dispose(org));
+
+  it("a dropped claim is deleted from both servers; the unmanaged roles attribute stays in the org", async () => {
+    const from = org.logged();
+    const result = await org.apply("prod", {
+      config: { claims: { groups: { groupsRegex: "stacklok-.*" }, email: { enabled: false } }, manageRolesAttribute: false },
+    });
+    const writes = org.writesSince(from);
+    expect(writes.map((w) => w.method)).toEqual(["DELETE", "DELETE"]);
+    for (const write of writes) expect(write.path).toMatch(/^\/api\/v1\/authorizationServers\/aus\w+\/claims\/ocl\w+$/);
+    // Access-token claims only: a new server also has Okta's system ID-token claims (email among them).
+    const claimNames = Object.values(org.okta.store.state.claims).flatMap((byId) =>
+      Object.values(byId)
+        .filter((c) => c["claimType"] === "RESOURCE")
+        .map((c) => c["name"]),
+    );
+    expect(claimNames).not.toContain("email");
+    expect(claimNames).toContain("groups");
+    // retainOnDelete: gone from the stack, still in the org for every user's roles.
+    expect(result.resources.map((r) => r.type)).not.toContain("okta:index/userSchemaProperty:UserSchemaProperty");
+    expect(org.okta.store.state.userSchemaCustomProperties["roles"]).toBeDefined();
+  });
+});
+
+describe("an authentication policy given in config", () => {
+  let org: Org;
+  afterAll(() => dispose(org));
+
+  it("is assigned to both apps through the app-policy call, and read back so a second apply writes nothing", async () => {
+    org = await freshOrg();
+    const listed = await fetch(`${org.okta.url}/api/v1/policies?type=ACCESS_POLICY`, {
+      headers: { Authorization: `SSWS ${org.okta.apiToken}`, Accept: "application/json" },
+    });
+    const policyId = String(((await listed.json()) as Json[]).find((p) => p["system"] === true)?.["id"]);
+    const from = org.logged();
+    const result = await org.apply("prod", { config: { authenticationPolicyId: policyId, protect: false } });
+    const requests = org.okta.requests().slice(from);
+    const clientIds = [obj(result.outputs["enterpriseManager"])["clientId"], obj(result.outputs["cloudUi"])["clientId"]];
+    for (const clientId of clientIds) {
+      expect(requests).toContainEqual(expect.objectContaining({ method: "PUT", path: `/api/v1/apps/${String(clientId)}/policies/${policyId}` }));
+    }
+    // Classic or Identity Engine is asked once per run, as the provider caches it.
+    expect(requests.filter((r) => r.path === "/.well-known/okta-organization")).toHaveLength(1);
+
+    const again = org.logged();
+    await org.apply("prod", { config: { authenticationPolicyId: policyId, protect: false } });
+    expect(org.writesSince(again)).toEqual([]);
+  });
+});
+
 describe("the dev example stack on okta-local", () => {
   let org: Org | undefined;
   afterAll(() => dispose(org));

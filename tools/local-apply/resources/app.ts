@@ -173,12 +173,15 @@ async function assignAuthenticationPolicy(session: ProviderSession, appId: strin
   if (str(inputs, "type") === "service" || bool(inputs, "skipAuthenticationPolicy")) return;
   let policyId = str(inputs, "authenticationPolicy");
   if (policyId === "") {
-    // assignDefaultAuthenticationPolicy: Classic orgs have no access policies.
+    // assignDefaultAuthenticationPolicy (policy.go findDefaultAccessPolicy):
+    // Classic orgs have no access policies; an OIE org must have exactly one system one.
     if (await session.isClassicOrg()) return;
     const policies = await session.http.send<Json[]>("GET", "/api/v1/policies?type=ACCESS_POLICY");
-    const system = (policies.body ?? []).find((p) => p["system"] === true);
-    if (!system) throw new Error("failed to set authentication policy for an OAuth application: no system ACCESS_POLICY in the org");
-    policyId = String(system["id"]);
+    const system = (policies.body ?? []).filter((p) => p["system"] === true);
+    if (system.length !== 1) {
+      throw new Error("failed to set authentication policy for an OAuth application: error finding default ACCESS_POLICY: cannot find default ACCESS_POLICY policy");
+    }
+    policyId = String(system[0]?.["id"]);
   }
   await session.http.send("PUT", `${APPS}/${pathId(appId)}/policies/${pathId(policyId)}`);
 }
