@@ -59,6 +59,14 @@ describe("openid-client", () => {
     expect(byDefault.serverMetadata().token_endpoint).toBe(`${org.url}/oauth2/default/v1/token`);
   });
 
+  it("signs in on the default server, whose issuer is <org>/oauth2/default and audience api://default", async () => {
+    const config = await discover(`${org.url}/oauth2/default`, org.apps.cli, "none");
+    const tokens = await codeFlow(config, { scope: "openid", redirectUri: CLI_REDIRECT_URI });
+    const access = JSON.parse(Buffer.from(tokens.access_token.split(".")[1] ?? "", "base64url").toString()) as Record<string, unknown>;
+    expect(access).toMatchObject({ iss: `${org.url}/oauth2/default`, aud: "api://default", scp: ["openid"] });
+    expect(tokens.claims()?.iss).toBe(`${org.url}/oauth2/default`);
+  });
+
   it("runs the code flow with PKCE for a public client and gets Okta's tokens", async () => {
     const config = await discover(org.em.issuer, org.apps.cli, "none");
     const tokens = await codeFlow(config, { scope: `openid profile offline_access ${CONFIG_SCOPE}`, redirectUri: CLI_REDIRECT_URI });

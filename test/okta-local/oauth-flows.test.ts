@@ -166,6 +166,13 @@ describe("token endpoint", () => {
     expect(await token(form)).toEqual({ status: 400, body: { error: "invalid_grant", error_description: "The authorization code is invalid or has expired." } });
   });
 
+  it("honours a code once even when two exchanges race", async () => {
+    const { code, verifier } = await codeFor();
+    const form = { grant_type: "authorization_code", client_id: org.apps.cli.clientId, code, code_verifier: verifier, redirect_uri: CLI_REDIRECT_URI };
+    const results = await Promise.all([token(form), token(form), token(form)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400]);
+  });
+
   it("requires the authorize request's redirect_uri", async () => {
     const { code, verifier } = await codeFor();
     const result = await token({ grant_type: "authorization_code", client_id: org.apps.cli.clientId, code, code_verifier: verifier, redirect_uri: "http://localhost:8666/other" });
