@@ -59,7 +59,7 @@ describe("authorization servers", () => {
     const scopes = await t.call<Json[]>("GET", `/api/v1/authorizationServers/${server.id}/scopes`);
     expect(scopes.body.filter((s) => s.system === true).map((s) => s.name).sort()).toEqual([...SYSTEM_SCOPES].sort());
     const claims = await t.call<Json[]>("GET", `/api/v1/authorizationServers/${server.id}/claims`);
-    const byName = Object.fromEntries(claims.body.map((c) => [c.name, c]));
+    const byName: Record<string, Json> = Object.fromEntries(claims.body.map((c) => [String(c.name), c]));
     expect(byName.sub).toMatchObject({ claimType: "RESOURCE", valueType: "EXPRESSION", value: "(appuser != null) ? appuser.userName : app.clientId", system: true, alwaysIncludeInToken: true, conditions: { scopes: [] } });
     expect(byName.email).toMatchObject({ claimType: "IDENTITY", valueType: "SYSTEM", conditions: { scopes: ["email"] }, alwaysIncludeInToken: true });
     expect(byName.email_verified).toMatchObject({ alwaysIncludeInToken: false });

@@ -34,6 +34,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("okta-local: --api-token must be one word without spaces\n");
     return 2;
   }
+  // Listen for the stop signals before starting, so a signal during start-up is not lost.
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
   let org: Awaited<ReturnType<typeof start>>;
   try {
     org = await start({ port, seed: values.seed, statePath: values.state, apiToken: values["api-token"] });
@@ -42,11 +47,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(tokenGiven ? `okta-local listening on ${org.url}\n` : `okta-local listening on ${org.url} api-token ${org.apiToken}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await stopped;
   await org.close();
   return 0;
 }
