@@ -18,7 +18,8 @@ import { OAuthError } from "./errors";
 /** The ID token's lifetime is fixed at 60 minutes (Okta's former OIDC reference). */
 export const ID_TOKEN_LIFETIME_SECONDS = 3600;
 
-const importedKeys = new Map<string, { jwk: object; privateKey: CryptoKey; publicKey: CryptoKey }>();
+/** Imported keys by `kid`: the kid is the key's RFC 7638 thumbprint, so one kid is one key. */
+const importedKeys = new Map<string, { privateKey: CryptoKey; publicKey: CryptoKey }>();
 
 function signingKeyOf(state: OrgState, serverId: string): SigningKey {
   const key = state.signingKeys[serverId];
@@ -30,10 +31,10 @@ function signingKeyOf(state: OrgState, serverId: string): SigningKey {
 
 async function importedKey(key: SigningKey): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
   const cached = importedKeys.get(key.kid);
-  if (cached !== undefined && cached.jwk === key.privateJwk) return cached;
+  if (cached !== undefined) return cached;
   const privateKey = (await importJWK({ ...key.privateJwk, alg: "RS256" }, "RS256")) as CryptoKey;
   const publicKey = (await importJWK({ ...key.publicJwk, alg: "RS256" }, "RS256")) as CryptoKey;
-  const entry = { jwk: key.privateJwk, privateKey, publicKey };
+  const entry = { privateKey, publicKey };
   importedKeys.set(key.kid, entry);
   return entry;
 }
