@@ -79,6 +79,10 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
     return 2;
   }
   const projectDir = resolve(args["project-dir"]);
+  // Standard output is the outputs' JSON alone: whatever the program itself
+  // prints while it runs goes to standard error.
+  const stdoutWrite = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind<typeof process.stderr.write>(process.stderr);
   try {
     const result = await applyInProcess({
       projectDir,
@@ -89,6 +93,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
       ...(args["state-dir"] === undefined ? {} : { stateDir: resolve(args["state-dir"]) }),
       log: (line) => io.stderr(`${line}\n`),
     });
+    process.stdout.write = stdoutWrite;
     io.stdout(`${JSON.stringify(result.outputs, null, 4)}\n`);
     return 0;
   } catch (err) {
@@ -98,5 +103,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
     }
     io.stderr(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
+  } finally {
+    process.stdout.write = stdoutWrite;
   }
 }
