@@ -205,6 +205,8 @@ type RefreshOutcome = { kind: "ok"; grant: RefreshGrant; next: string } | { kind
  * are self-contained JWTs and stay valid until they expire). The idle window
  * (`refreshTokenWindowMinutes`) resets on every use. With STATIC the same
  * refresh token is returned (ASSUMPTION: the guide contradicts itself).
+ * ASSUMPTION: a refresh is not evaluated against the access policies again;
+ * the rule that granted the code keeps setting the lifetimes.
  */
 async function refreshTokenGrant(context: TokenContext, clientId: string, form: TokenForm): Promise<TokenResponse> {
   const { store, server, now } = context;
