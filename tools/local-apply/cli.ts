@@ -94,7 +94,8 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
       log: (line) => io.stderr(`${line}\n`),
     });
     process.stdout.write = stdoutWrite;
-    io.stdout(`${JSON.stringify(result.outputs, null, 4)}\n`);
+    // As the Pulumi CLI prints JSON (pkg/cmd/pulumi/ui/json.go): two-space indent, a trailing newline.
+    io.stdout(`${JSON.stringify(result.outputs, null, 2)}\n`);
     return 0;
   } catch (err) {
     if (err instanceof StackConfigError) {
