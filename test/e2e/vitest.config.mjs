@@ -1,11 +1,12 @@
-import { join } from "node:path";
+// @ts-check
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // `npm run test:e2e`: the program applied to okta-local, users signing in, the
 // components' checks on real tokens. Its files end in .e2e.ts so the main
 // suite (test/**/*.test.ts) never picks them up and `npm test` stays fast.
 export default defineConfig({
-  root: join(__dirname, "..", ".."),
+  root: fileURLToPath(new URL("../..", import.meta.url)),
   test: {
     include: ["test/e2e/**/*.e2e.ts"],
     pool: "forks",
