@@ -171,7 +171,7 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
     const created = store.mutate((s) => {
       const requestedId = body.credentials?.oauthClient?.client_id;
       // ASSUMPTION: okta-local assigns client ids; a caller-chosen client_id (which Okta accepts) is refused rather than half-honoured.
-      if (requestedId !== undefined) throw validationFailed([{ field: "credentials.oauthClient.client_id", message: `okta-local assigns client ids (got ${JSON.stringify(requestedId)})` }]);
+      if (requestedId !== undefined && requestedId !== "") throw validationFailed([{ field: "credentials.oauthClient.client_id", message: `okta-local assigns client ids (got ${JSON.stringify(requestedId)})` }]);
       const id = store.newId("0oa");
       const now = timestamp();
       const stored: OktaJson = {
