@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyResult } from "../../tools/local-apply/index";
 import type { OktaLocal } from "../../tools/okta-local/index";
@@ -105,6 +105,42 @@ describe("npm run sign-in", () => {
     expect(code).toBe(EXIT.accepted);
     expect(stderr).toContain("waiting on http://127.0.0.1:8666/callback");
     expect(stdout).toContain("Enterprise Manager: accepted");
+  });
+
+  it("for the Cloud UI, takes the redirected URL the user pastes", async () => {
+    const pasted = new PassThrough();
+    let stdout = "";
+    let stderr = "";
+    let browser: Promise<void> | undefined;
+    const code = await runSignInCommand(["--stack", "prod", "--app", "cloud-ui", "--outputs", outputsFile], {
+      stdin: pasted,
+      stdout: (text) => (stdout += text),
+      stderr: (text) => {
+        stderr += text;
+        const printed = /^ {2}(http:\/\/\S+\/v1\/authorize\?\S+)$/m.exec(text)?.[1];
+        if (printed !== undefined) {
+          // The person: signs in, then copies the address bar of the page the browser landed on.
+          browser = oktaLocalSignInForm(member("prod"))(new URL(printed), "https://stacklok.example.com/api/auth/oauth2/callback/oidc").then(
+            (landed) => void pasted.write(`${landed.href}\n`),
+          );
+        }
+      },
+    });
+    await browser;
+    expect({ code, stderr }).toEqual({ code: EXIT.accepted, stderr: expect.stringContaining("Paste the full URL from the address bar") as unknown });
+    expect(stdout).toContain("Cloud UI: accepted");
+    expectNoSecrets({ code, stdout, stderr, authorizeUrls: [] });
+  });
+
+  it("says so when what is pasted is not the Cloud UI's callback", async () => {
+    let stderrLines = "";
+    const code = await runSignInCommand(["--stack", "prod", "--app", "cloud-ui", "--outputs", outputsFile], {
+      stdin: Readable.from(["https://elsewhere.example.com/?code=abc\n"]),
+      stdout: () => undefined,
+      stderr: (text) => void (stderrLines += text),
+    });
+    expect(code).toBe(EXIT.failed);
+    expect(stderrLines).toContain("the pasted URL does not start with the Cloud UI's redirect URI https://stacklok.example.com/api/auth/oauth2/callback/oidc");
   });
 
   it("signs in through the Cloud UI app with its secret, read from local-apply's state, and never prints the secret", async () => {

@@ -13,7 +13,7 @@ import { COMPONENTS, type ComponentId } from "../verify-token/index";
 import { APPS, signIn, SignInRefused, type AppName, type TokenEndpointAuthMethod, type UserAgent } from "./flow";
 import { loadStackOutputs, SignInUsageError, type OutputsLookup } from "./outputs";
 import { decodeToken, renderSignIn, verifyForComponents } from "./report";
-import { loopbackBrowser, pastedRedirect } from "./userAgents";
+import { loopbackBrowser, pastedRedirect, UserAgentError } from "./userAgents";
 
 export const EXIT = { accepted: 0, rejected: 1, usage: 2, failed: 3, refused: 4 } as const;
 
@@ -76,6 +76,10 @@ export async function runSignInCommand(argv: readonly string[], io: SignInIo): P
       io.stderr(`sign-in: Okta refused the sign-in: ${error.error}: ${error.description}\n`);
       return EXIT.refused;
     }
+    if (error instanceof UserAgentError) {
+      io.stderr(`sign-in: ${error.message}\n`);
+      return EXIT.failed;
+    }
     throw error;
   }
 }
@@ -105,7 +109,7 @@ async function run(argv: readonly string[], io: SignInIo): Promise<number> {
   const message = (text: string) => io.stderr(text);
   const userAgent =
     io.userAgent ??
-    (app === "cli" ? loopbackBrowser({ message, openBrowser: values["no-browser"] !== true }) : pastedRedirect({ message, input: io.stdin, output: process.stderr }));
+    (app === "cli" ? loopbackBrowser({ message, openBrowser: values["no-browser"] !== true }) : pastedRedirect({ message, input: io.stdin }));
 
   const result = await signIn({
     app,

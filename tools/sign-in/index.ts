@@ -9,7 +9,7 @@ export { SignInUsageError, cloudUiRedirectUri, loadStackOutputs, signInOutputsSc
 export type { LoadedOutputs, OutputsLookup, OutputsSource, SignInOutputs } from "./outputs";
 export { decodeToken, renderSignIn, verifyForComponents } from "./report";
 export type { DecodedToken } from "./report";
-export { loopbackBrowser, oktaLocalSignInForm, pastedRedirect } from "./userAgents";
+export { UserAgentError, loopbackBrowser, oktaLocalSignInForm, pastedRedirect } from "./userAgents";
 export type { Credentials } from "./userAgents";
 export { EXIT, INTENDED_COMPONENTS, USAGE, runSignInCommand } from "./command";
 export type { SignInIo } from "./command";

@@ -13,8 +13,13 @@
  */
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { createInterface } from "node:readline/promises";
+import { createInterface } from "node:readline";
 import type { UserAgent } from "./flow";
+
+/** The browser part could not be completed (nothing pasted, port taken, a page instead of a redirect). */
+export class UserAgentError extends Error {
+  override readonly name = "UserAgentError";
+}
 
 export interface PromptIo {
   /** Where instructions go (standard error: standard output carries the report). */
@@ -28,7 +33,7 @@ export function loopbackBrowser(io: PromptIo & { openBrowser?: boolean }): UserA
   return async (authorizeUrl, redirectUri) => {
     const redirect = new URL(redirectUri);
     if (redirect.protocol !== "http:") {
-      throw new Error(`cannot listen on ${redirectUri}: a loopback listener serves http only; register an http://127.0.0.1 or http://localhost redirect URI`);
+      throw new UserAgentError(`cannot listen on ${redirectUri}: a loopback listener serves http only; register an http://127.0.0.1 or http://localhost redirect URI`);
     }
     const host = redirect.hostname.replace(/^\[(.*)\]$/, "$1");
     const port = redirect.port === "" ? 80 : Number(redirect.port);
@@ -48,11 +53,11 @@ export function loopbackBrowser(io: PromptIo & { openBrowser?: boolean }): UserA
       });
       const timer = setTimeout(() => {
         server.close();
-        reject(new Error(`no sign-in reached ${redirectUri} within ${LOOPBACK_TIMEOUT_MS / 60_000} minutes`));
+        reject(new UserAgentError(`no sign-in reached ${redirectUri} within ${LOOPBACK_TIMEOUT_MS / 60_000} minutes`));
       }, LOOPBACK_TIMEOUT_MS);
       server.once("error", (error) => {
         clearTimeout(timer);
-        reject(new Error(`cannot listen on ${redirectUri}: ${error.message}`));
+        reject(new UserAgentError(`cannot listen on ${redirectUri}: ${error.message}`));
       });
       server.listen(port, host, () => {
         io.message(`Open this URL in a browser to sign in (waiting on ${redirectUri}):\n\n  ${authorizeUrl.href}\n\n`);
@@ -62,28 +67,34 @@ export function loopbackBrowser(io: PromptIo & { openBrowser?: boolean }): UserA
   };
 }
 
-export function pastedRedirect(io: PromptIo & { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): UserAgent {
+export function pastedRedirect(io: PromptIo & { input: NodeJS.ReadableStream }): UserAgent {
   return async (authorizeUrl, redirectUri) => {
     io.message(
       `Open this URL in a browser and sign in:\n\n  ${authorizeUrl.href}\n\n` +
-        `The browser then goes to ${redirectUri}?code=... (the page may not load; that is fine).\n`,
+        `The browser then goes to ${redirectUri}?code=... (the page may not load; that is fine).\n` +
+        "Paste the full URL from the address bar: ",
     );
-    const prompt = createInterface({ input: io.input, output: io.output, terminal: false });
+    const lines = createInterface({ input: io.input, terminal: false });
+    let pasted: string | undefined;
     try {
-      const line = (await prompt.question("Paste the full URL from the address bar: ")).trim();
-      let url: URL;
-      try {
-        url = new URL(line);
-      } catch {
-        throw new Error("what was pasted is not a URL");
+      for await (const line of lines) {
+        pasted = line.trim();
+        break;
       }
-      if (`${url.origin}${url.pathname}` !== redirectUri) {
-        throw new Error(`the pasted URL does not start with the Cloud UI's redirect URI ${redirectUri}`);
-      }
-      return url;
     } finally {
-      prompt.close();
+      lines.close();
     }
+    if (pasted === undefined || pasted === "") throw new UserAgentError("nothing was pasted");
+    let url: URL;
+    try {
+      url = new URL(pasted);
+    } catch {
+      throw new UserAgentError("what was pasted is not a URL");
+    }
+    if (`${url.origin}${url.pathname}` !== redirectUri) {
+      throw new UserAgentError(`the pasted URL does not start with the Cloud UI's redirect URI ${redirectUri}`);
+    }
+    return url;
   };
 }
 
@@ -117,7 +128,7 @@ export function oktaLocalSignInForm(credentials: Credentials, fetchImpl: typeof 
       const html = await response.text();
       const form = signInForm(html);
       if (form === undefined || response.status !== 200) {
-        throw new Error(`the authorization server answered ${response.status} without a redirect: ${pageText(html)}`);
+        throw new UserAgentError(`the authorization server answered ${response.status} without a redirect: ${pageText(html)}`);
       }
       const body = new URLSearchParams(form.hidden);
       body.set("username", credentials.username);
@@ -132,10 +143,10 @@ export function oktaLocalSignInForm(credentials: Credentials, fetchImpl: typeof 
       current = action;
       if (response.status === 200 || response.status === 401) {
         const page = await response.text();
-        throw new Error(`sign-in as ${credentials.username} failed: ${pageText(page)}`);
+        throw new UserAgentError(`sign-in as ${credentials.username} failed: ${pageText(page)}`);
       }
     }
-    throw new Error(`more than ${MAX_REDIRECTS} redirects without reaching ${redirectUri}`);
+    throw new UserAgentError(`more than ${MAX_REDIRECTS} redirects without reaching ${redirectUri}`);
   };
 }
 
