@@ -5,6 +5,8 @@
  * name the problem, okta-local and the components must show it, and for
  * every client x component pair the two must agree.
  */
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyResult } from "../../tools/local-apply/index";
 import type { OktaLocal } from "../../tools/okta-local/index";
@@ -26,9 +28,10 @@ import {
 
 interface BrokenWire {
   name: string;
-  file: string;
-  from: string;
-  to: string;
+  /** Each: file, text to find, replacement. */
+  edits: [string, string, string][];
+  /** A group seeded in the org and listed in the stack's accessGroupIds. */
+  listedGroup?: string;
   /** The problem the plan must report. */
   planCode: WiringCode;
   /** What the member then sees, client by client: Okta's refusal, or which components reject the token. */
@@ -38,9 +41,7 @@ interface BrokenWire {
 const BROKEN: BrokenWire[] = [
   {
     name: "the access rule stops listing toolhive:config:read",
-    file: "components/topology.ts",
-    from: "scopes: issuesRequiredScope ? [...OIDC_SCOPES, REQUIRED_SCOPE] : [...OIDC_SCOPES],",
-    to: "scopes: [...OIDC_SCOPES],",
+    edits: [["components/topology.ts", "scopes: issuesRequiredScope ? [...OIDC_SCOPES, REQUIRED_SCOPE] : [...OIDC_SCOPES],", "scopes: [...OIDC_SCOPES],"]],
     planCode: "scope_not_allowed",
     expected: {
       cli: { refused: "access_denied: Policy evaluation failed for this request, please check the policy configurations." },
@@ -49,9 +50,13 @@ const BROKEN: BrokenWire[] = [
   },
   {
     name: "the CLI app is assigned no group",
-    file: "components/platformIdentity.ts",
-    from: 'cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds,',
-    to: 'cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds: [],',
+    edits: [
+      [
+        "components/platformIdentity.ts",
+        'cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds,',
+        'cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds: [],',
+      ],
+    ],
     planCode: "app_unassigned",
     expected: {
       cli: { refused: "access_denied: User is not assigned to the client application." },
@@ -60,13 +65,30 @@ const BROKEN: BrokenWire[] = [
   },
   {
     name: "the Registry Server loses the CLI's provider",
-    file: "components/chartValues.ts",
-    from: "    { name: REGISTRY_PROVIDER_NAME.cliDesktop, issuerUrl: enterpriseManager.issuer, audience: enterpriseManager.audience },\n",
-    to: "",
+    edits: [
+      [
+        "components/chartValues.ts",
+        "    { name: REGISTRY_PROVIDER_NAME.cliDesktop, issuerUrl: enterpriseManager.issuer, audience: enterpriseManager.audience },\n",
+        "",
+      ],
+    ],
     planCode: "registry_distrusts_client",
     expected: {
       cli: { rejectedBy: ["cloud-ui", "registry-server"] },
       cloudUi: { rejectedBy: ["enterprise-manager"] },
+    },
+  },
+  {
+    name: "the apps are assigned the created group but the access rules admit only the listed one",
+    edits: [
+      ["components/platformIdentity.ts", "    ids.push(...config.access.groupIds);\n", ""],
+      ["components/platformIdentity.ts", "groupIds: config.access.everyone ? Okta.everyone : groupIds,", "groupIds: config.access.everyone ? Okta.everyone : config.access.groupIds,"],
+    ],
+    listedGroup: "stacklok-contractors",
+    planCode: "no_assigned_user_admitted",
+    expected: {
+      cli: { refused: "access_denied: Policy evaluation failed for this request, please check the policy configurations." },
+      cloudUi: { refused: "access_denied: Policy evaluation failed for this request, please check the policy configurations." },
     },
   },
 ];
@@ -75,7 +97,9 @@ const copies = new ProjectCopies();
 afterAll(() => copies.dispose());
 
 describe.each(BROKEN)("a program where $name", (broken) => {
-  const projectDir = copies.make(broken.planCode, (dir) => replaceInFile(dir, broken.file, broken.from, broken.to));
+  const projectDir = copies.make(broken.planCode, (dir) => {
+    for (const [file, from, to] of broken.edits) replaceInFile(dir, file, from, to);
+  });
   const stack = "prod";
   let org: OktaLocal;
   let applied: ApplyResult;
@@ -83,7 +107,15 @@ describe.each(BROKEN)("a program where $name", (broken) => {
   const members = {} as Record<ClientKey, ClientOutcome>;
 
   beforeAll(async () => {
-    org = await startOrg(seedFor(stack));
+    const seed = seedFor(stack);
+    if (broken.listedGroup !== undefined) {
+      seed.groups = [{ name: broken.listedGroup }];
+      org = await startOrg(seed);
+      const listed = Object.values(org.store.state.groups).find((g) => (g["profile"] as { name?: unknown }).name === broken.listedGroup);
+      appendFileSync(join(projectDir, `Pulumi.${stack}.yaml`), `  stacklok-identity:accessGroupIds:\n    - ${String(listed?.["id"])}\n`);
+    } else {
+      org = await startOrg(seed);
+    }
     // protect only slows the throwaway org's clean-up; it changes no wire.
     [applied, plan] = await Promise.all([
       apply(org, { projectDir, stack, stateDir: `${projectDir}/.local-apply`, config: { protect: false } }),
