@@ -14,6 +14,8 @@ import { start, type OktaLocal } from "../../tools/okta-local";
 
 const projectDir = resolve(__dirname, "..", "..");
 const quiet = () => undefined;
+/** Starting an org and applying a stack takes seconds; more on a loaded machine. */
+const HOOK_TIMEOUT = 120_000;
 
 interface Org {
   okta: OktaLocal;
@@ -58,8 +60,8 @@ describe("the prod example stack on okta-local", () => {
   beforeAll(async () => {
     org = await freshOrg();
     first = await org.apply("prod");
-  });
-  afterAll(() => dispose(org));
+  }, HOOK_TIMEOUT);
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
 
   it("creates every object with the shape the program asks for, and outputs okta-local's ids", () => {
     const state = org.okta.store.state;
@@ -174,8 +176,8 @@ describe("resources the program no longer registers", () => {
   beforeAll(async () => {
     org = await freshOrg();
     await org.apply("prod");
-  });
-  afterAll(() => dispose(org));
+  }, HOOK_TIMEOUT);
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
 
   it("a dropped claim is deleted from both servers; the unmanaged roles attribute stays in the org", async () => {
     const from = org.logged();
@@ -201,7 +203,7 @@ describe("resources the program no longer registers", () => {
 
 describe("an authentication policy given in config", () => {
   let org: Org;
-  afterAll(() => dispose(org));
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
 
   it("is assigned to both apps through the app-policy call, and read back so a second apply writes nothing", async () => {
     org = await freshOrg();
@@ -227,7 +229,7 @@ describe("an authentication policy given in config", () => {
 
 describe("the dev example stack on okta-local", () => {
   let org: Org | undefined;
-  afterAll(() => dispose(org));
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
 
   // The dev stack runs mode: single with two audiences on the `default`
   // server; Okta (and okta-local) allow one audience per server. The program
@@ -263,8 +265,8 @@ describe("what is refused before any request", () => {
   let org: Org;
   beforeAll(async () => {
     org = await freshOrg();
-  });
-  afterAll(() => dispose(org));
+  }, HOOK_TIMEOUT);
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
 
   it("an org URL that is not loopback", async () => {
     await expect(
@@ -284,8 +286,8 @@ describe("npm run local:apply", () => {
   let org: Org;
   beforeAll(async () => {
     org = await freshOrg();
-  });
-  afterAll(() => dispose(org));
+  }, HOOK_TIMEOUT);
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
 
   function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((done, fail) => {
@@ -307,6 +309,8 @@ describe("npm run local:apply", () => {
     const run = await cli("--stack", "prod", "--org", org.okta.url, "--state-dir", org.stateDir);
     expect(run.code).toBe(0);
     const outputs = JSON.parse(run.stdout) as Json;
+    // Nothing but the outputs, printed as the Pulumi CLI prints JSON.
+    expect(run.stdout).toBe(`${JSON.stringify(outputs, null, 2)}\n`);
     const ui = obj(outputs["cloudUi"]);
     expect(ui["clientSecret"]).toBe(org.okta.store.state.clientSecrets[String(ui["clientId"])]);
     expect(outputs["mode"]).toBe("per-component");

@@ -68,7 +68,13 @@ export class OktaHttp {
   async send<T = Json>(method: string, path: string, body?: unknown): Promise<OktaResponse<T>> {
     const response = await this.raw(method, path, body);
     const text = await response.text();
-    const parsed = text === "" ? undefined : (JSON.parse(text) as unknown);
+    let parsed: unknown;
+    try {
+      parsed = text === "" ? undefined : (JSON.parse(text) as unknown);
+    } catch {
+      if (response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} with a body that is not JSON`);
+      parsed = undefined;
+    }
     if (response.status < 200 || response.status > 299) {
       const error = (parsed && typeof parsed === "object" ? parsed : {}) as OktaErrorBody;
       throw new OktaApiError(
