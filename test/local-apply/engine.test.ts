@@ -180,6 +180,14 @@ describe("local-apply engine", () => {
     expect(thing.calls).toEqual([]);
   });
 
+  it("refuses a second resource under the same URN", async () => {
+    const thing = thingType();
+    const { engine } = engineOver(emptyState(), thing.mapping);
+    await engine.register(reg("a", {}));
+    await expect(engine.register(reg("a", { size: 2 }))).rejects.toThrow(/Duplicate resource URN 'urn:pulumi:s::p::test:index\/thing:Thing::a'/);
+    expect(thing.calls).toEqual(["create a t1"]);
+  });
+
   it("forms URNs as the Pulumi engine does: ancestors' types below the stack", () => {
     const { engine } = engineOver(emptyState(), thingType().mapping);
     const stack = engine.urnOf("pulumi:pulumi:Stack", "p-s", "");

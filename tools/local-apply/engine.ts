@@ -62,6 +62,8 @@ export class LocalEngine {
   private readonly current = new Map<string, StateResource>();
   private readonly olds: Map<string, StateResource>;
   private readonly pendingDeletes: StateResource[];
+  /** URNs registered this run, finished or not. */
+  private readonly registered = new Set<string>();
   readonly steps: StepRecord[] = [];
   /** Errors from steps, reported after the program's run. */
   readonly errors: Error[] = [];
@@ -89,6 +91,9 @@ export class LocalEngine {
   async register(reg: Registration): Promise<{ urn: string; id: string; outputs: Props }> {
     const urn = this.urnOf(reg.type, reg.name, reg.parent);
     try {
+      // As the engine refuses two resources under one URN.
+      if (this.registered.has(urn)) throw new ApplyError(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+      this.registered.add(urn);
       if (!reg.custom || reg.type.startsWith("pulumi:")) {
         this.record(urn, reg, undefined, reg.inputs);
         return { urn, id: "", outputs: reg.inputs };
