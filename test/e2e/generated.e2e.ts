@@ -15,6 +15,7 @@ import { resolveSample, validConfigArb, type ConfigSample } from "../support/arb
 import { ProjectCopies } from "../support/projectCopy";
 import {
   CLIENTS,
+  LOCAL_APPLY_SUPPRESSES_UNSET_PRIORITY,
   SINGLE_MODE_ONE_AUDIENCE_FIXED,
   apply,
   expectStaticEqualsDynamic,
@@ -25,6 +26,7 @@ import {
   signInAs,
   stackFile,
   startOrg,
+  writesIn,
   type ClientKey,
   type ClientOutcome,
   type PlanVerdicts,
@@ -103,6 +105,15 @@ describe.each(cases.map((c, index) => ({ ...c, index, mode: c.config.mode })))("
 
     it("the offline plan predicted every client x component verdict", () => {
       expectStaticEqualsDynamic(plan, members);
+    });
+
+    const assignedGroups = (config.access.createGroup ? 1 : 0) + config.access.groupIds.length + (config.access.everyone ? 1 : 0);
+    // Gated: see LOCAL_APPLY_SUPPRESSES_UNSET_PRIORITY.
+    it.skipIf(assignedGroups > 1 && !LOCAL_APPLY_SUPPRESSES_UNSET_PRIORITY)("a second apply writes nothing to the org", async () => {
+      const before = org.requests().length;
+      const again = await apply(org, { projectDir, stack, stateDir: join(projectDir, ".local-apply") });
+      expect(writesIn(org, before)).toEqual([]);
+      expect(again.outputs).toEqual(applied.outputs);
     });
 
     it(`a user in no group is ${config.access.everyone ? "admitted (allowEveryone)" : "refused with Okta's user_not_assigned error"}`, () => {

@@ -61,9 +61,13 @@ function defaultServer(state: OrgState): Record<string, unknown> {
 }
 
 describe("a config the program refuses", () => {
-  it("sends nothing at all to okta-local", async () => {
+  it.each([
+    [{ mode: "dual" }, 'stacklok-identity:mode: got "dual"; expected "single" or "per-component"'],
+    [{ cloudUiUrl: "http://stacklok.example.com" }, "stacklok-identity:cloudUiUrl"],
+    [{ accessTokenLifetimeMinutes: 2 }, "stacklok-identity:accessTokenLifetimeMinutes"],
+  ])("%j sends nothing at all to okta-local", async (config, message) => {
     org = await startOrg(seedFor("prod"));
-    await expect(apply(org, prodTarget({ mode: "dual" }))).rejects.toThrow('stacklok-identity:mode: got "dual"; expected "single" or "per-component"');
+    await expect(apply(org, prodTarget(config))).rejects.toThrow(message);
     expect(org.requests()).toEqual([]);
   });
 });
