@@ -12,8 +12,7 @@ import { expect } from "vitest";
 import { stringify } from "yaml";
 import { applyStack, type ApplyResult } from "../../../tools/local-apply/index";
 import { start, type OktaLocal, type SeedFile } from "../../../tools/okta-local/index";
-import type { PlanDocument } from "../../../tools/plan/model";
-import type { ComponentName, TokenFlow, WiringCode } from "../../../tools/plan/wiring";
+import type { ComponentName, TokenFlow, WiringCode, WiringProblem } from "../../../tools/plan/wiring";
 import {
   SignInRefused,
   oktaLocalSignInForm,
@@ -164,7 +163,8 @@ export function planOf(projectDir: string, stack: string): Promise<PlanVerdicts>
     child.on("close", (code) => {
       // Exit 1 with a document is a wiring failure the plan found; no document is a failed run.
       if (stdout.trim() === "") return reject(new Error(`npm run plan (exit ${String(code)}) printed no plan:\n${stderr}`));
-      const doc = JSON.parse(stdout) as PlanDocument;
+      // The parts of `npm run plan -- --format json` compared here.
+      const doc = JSON.parse(stdout) as { tokenFlows: TokenFlow[]; wiring: { problems: WiringProblem[] } };
       resolve({ flows: doc.tokenFlows, problems: doc.wiring.problems });
     });
   });
