@@ -168,6 +168,9 @@ describe("claims", () => {
     expect(expression.status).toBe(201);
     expect(expression.body).toMatchObject({ name: "test", status: "ACTIVE", claimType: "RESOURCE", valueType: "EXPRESSION", value: "cool", conditions: { scopes: [] }, system: false, alwaysIncludeInToken: true, apiResourceId: null });
     expect(expression.body).not.toHaveProperty("group_filter_type");
+    const emptyFilter = await t.call("POST", `/api/v1/authorizationServers/${serverId}/claims`, { name: "empty-filter", claimType: "RESOURCE", valueType: "EXPRESSION", value: "user.login", group_filter_type: "" });
+    expect(emptyFilter.status).toBe(201);
+    expect(emptyFilter.body).not.toHaveProperty("group_filter_type");
     const groups = await t.call("POST", `/api/v1/authorizationServers/${serverId}/claims`, { name: "groups", claimType: "RESOURCE", valueType: "GROUPS", value: "stacklok-", group_filter_type: "STARTS_WITH", conditions: { scopes: ["openid"] } });
     expect(groups.body).toMatchObject({ valueType: "GROUPS", group_filter_type: "STARTS_WITH", conditions: { scopes: ["openid"] } });
   });

@@ -61,7 +61,8 @@ const claimBody = z.looseObject({
   value: z.string().max(1024).optional(),
   conditions: z.looseObject({ scopes: z.array(z.string()).optional() }).optional(),
   alwaysIncludeInToken: z.boolean().optional(),
-  group_filter_type: z.enum(["STARTS_WITH", "EQUALS", "CONTAINS", "REGEX"]).optional(),
+  // ASSUMPTION: an empty filter type (clients that send every field) means none.
+  group_filter_type: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["STARTS_WITH", "EQUALS", "CONTAINS", "REGEX"]).optional()),
 });
 type ClaimBody = z.infer<typeof claimBody>;
 
