@@ -113,10 +113,12 @@ export const userRoutes: ManagementRoutes = (app, ctx) => {
     const activate = booleanQuery(request, "activate", true);
     const user = store.mutate((s) => {
       assertLoginFree(s, body.profile.login);
-      const groupIds = (body.groupIds ?? []).map((g) => requireGroupId(s, g));
       const id = store.newId("00u");
       const user = addUser(s, id, body.profile, body.credentials?.password?.value, activate);
-      for (const groupId of groupIds) if (!(s.groupMembers[groupId] ??= []).includes(id)) s.groupMembers[groupId].push(id);
+      // An unknown group id fails the whole create after the user was added: the store's rollback leaves no user behind.
+      for (const groupId of (body.groupIds ?? []).map((g) => requireGroupId(s, g))) {
+        if (!(s.groupMembers[groupId] ??= []).includes(id)) s.groupMembers[groupId].push(id);
+      }
       for (const groupId of Object.keys(s.groups)) applySeededGroupNames(s, groupId);
       return user;
     });
