@@ -41,6 +41,7 @@ export interface ServerOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const REQUEST_LOG_LIMIT = 10_000;
 
 /**
  * Rate-limit headers as every recorded Okta answer carries them
@@ -118,6 +119,8 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; req
   app.addHook("onSend", async (request, reply, payload) => {
     const errorCode = reply.statusCode >= 400 && typeof payload === "string" ? /"errorCode":"([^"]+)"/.exec(payload)?.[1] : undefined;
     if (!request.url.startsWith("/_local/")) {
+      // A long-running org keeps the most recent entries only.
+      if (requestLog.length >= REQUEST_LOG_LIMIT) requestLog.splice(0, requestLog.length - REQUEST_LOG_LIMIT + 1);
       requestLog.push({ method: request.method, path: request.url, status: reply.statusCode, requestId: request.id, at: new Date().toISOString(), ...(errorCode ? { errorCode } : {}) });
     }
     return payload;
