@@ -227,6 +227,23 @@ describe("an authentication policy given in config", () => {
   });
 });
 
+describe("apps assigned more than one group", () => {
+  let org: Org;
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
+
+  it("a second apply writes nothing, whatever priorities Okta numbered the assignments with", async () => {
+    org = await freshOrg();
+    const config = { allowEveryone: true, protect: false };
+    const first = await org.apply("prod", { config });
+    const ui = obj(first.outputs["cloudUi"]);
+    const assignments = Object.values(org.okta.store.state.appGroupAssignments[String(ui["clientId"])] ?? {});
+    expect(assignments).toHaveLength(2);
+    const again = org.logged();
+    await org.apply("prod", { config });
+    expect(org.writesSince(again)).toEqual([]);
+  });
+});
+
 describe("the dev example stack on okta-local", () => {
   let org: Org | undefined;
   afterAll(() => dispose(org), HOOK_TIMEOUT);

@@ -198,6 +198,17 @@ describe("app group assignments (resource_okta_app_group_assignments.go)", () =>
     expect(groupAssignmentBody({ id: "00g1", profile: "{}", priority: 2 })).toEqual({ id: "00g1", profile: {}, priority: 2 });
   });
 
+  it("ignores the priority Okta numbered the groups with when none is configured (the schema's DiffSuppressFunc)", () => {
+    const desired = { appId: "0oa1", groups: [{ id: "00gA", profile: "{}" }, { id: "00gB", profile: "{}" }] };
+    const synced = syncGroups(desired.groups, [
+      { id: "00gA", priority: 0, profile: {} },
+      { id: "00gB", priority: 1, profile: {} },
+    ]);
+    expect(changedInputs(appGroupAssignments, desired, { ...desired, groups: synced })).toEqual([]);
+    const pinned = { ...desired, groups: [{ id: "00gA", profile: "{}" }, { id: "00gB", profile: "{}", priority: 5 }] };
+    expect(changedInputs(appGroupAssignments, pinned, { ...desired, groups: synced })).toEqual(["groups"]);
+  });
+
   it("keeps the configured order, appends assignments made outside, and ignores a zero priority in the diff", () => {
     const synced = syncGroups([{ id: "00gB", profile: "{}" }, { id: "00gA", profile: "{}" }], [
       { id: "00gA", priority: 0, profile: {} },

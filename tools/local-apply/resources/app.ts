@@ -3,7 +3,6 @@
  * (okta/services/idaas/, v6.12.0) calls Okta's Applications API:
  * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Application/
  */
-import { isDeepStrictEqual } from "node:util";
 import { OktaApiError, type Json } from "../http";
 import {
   applyDefaults,
@@ -302,7 +301,7 @@ export const oauthApp: ResourceMapping = {
 
 // --- okta_app_group_assignments: resource_okta_app_group_assignments.go (v2 SDK) ---
 
-interface GroupEntry {
+export interface GroupEntry {
   id: string;
   profile?: string;
   priority?: number;
@@ -363,17 +362,29 @@ function mergedProfile(configured: string | undefined, actual: unknown): string 
   return JSON.stringify(old);
 }
 
-/** The groups as compared: a priority of 0 is suppressed as in the schema's DiffSuppressFunc; profiles as normalised JSON. */
-function comparableGroups(groups: GroupEntry[]): { id: string; profile: string; priority: number }[] {
-  return groups.map((g) => {
-    let profile = g.profile ?? "";
+/**
+ * Whether the assignments Okta holds match the configured ones: same groups
+ * in the same order, same profiles (as normalised JSON, the schema's
+ * StateFunc). The `priority` DiffSuppressFunc compares a top-level key that
+ * does not exist, so it suppresses every priority diff whenever the
+ * configured priority is unset or 0: Okta's own numbering is then ignored.
+ */
+export function sameAssignments(desired: GroupEntry[], actual: GroupEntry[]): boolean {
+  const normalised = (profile: string | undefined) => {
     try {
-      profile = JSON.stringify(JSON.parse(profile));
+      return JSON.stringify(JSON.parse(profile ?? ""));
     } catch {
-      /* compared as written */
+      return profile ?? "";
     }
-    return { id: g.id, profile, priority: g.priority ?? 0 };
-  });
+  };
+  return (
+    desired.length === actual.length &&
+    desired.every((want, i) => {
+      const have = actual[i];
+      if (!have || have.id !== want.id || normalised(have.profile) !== normalised(want.profile)) return false;
+      return !want.priority || want.priority === have.priority;
+    })
+  );
 }
 
 function assignmentsPath(appId: string, groupId?: string): string {
@@ -400,7 +411,7 @@ export const appGroupAssignments: ResourceMapping = {
   setKeys: [],
   sameInput: (key, desired, actual) =>
     key === "groups"
-      ? isDeepStrictEqual(comparableGroups(groupEntries({ groups: desired })), comparableGroups(groupEntries({ groups: actual })))
+      ? sameAssignments(groupEntries({ groups: desired }), groupEntries({ groups: actual }))
       : undefined,
   async create(session, news) {
     const appId = str(news, "appId");
