@@ -15,7 +15,6 @@ import { resolveSample, validConfigArb, type ConfigSample } from "../support/arb
 import { ProjectCopies } from "../support/projectCopy";
 import {
   CLIENTS,
-  LOCAL_APPLY_SUPPRESSES_UNSET_PRIORITY,
   SINGLE_MODE_ONE_AUDIENCE_FIXED,
   apply,
   expectStaticEqualsDynamic,
@@ -107,9 +106,7 @@ describe.each(cases.map((c, index) => ({ ...c, index, mode: c.config.mode })))("
       expectStaticEqualsDynamic(plan, members);
     });
 
-    const assignedGroups = (config.access.createGroup ? 1 : 0) + config.access.groupIds.length + (config.access.everyone ? 1 : 0);
-    // Gated: see LOCAL_APPLY_SUPPRESSES_UNSET_PRIORITY.
-    it.skipIf(assignedGroups > 1 && !LOCAL_APPLY_SUPPRESSES_UNSET_PRIORITY)("a second apply writes nothing to the org", async () => {
+    it("a second apply writes nothing to the org", async () => {
       const before = org.requests().length;
       const again = await apply(org, { projectDir, stack, stateDir: join(projectDir, ".local-apply") });
       expect(writesIn(org, before)).toEqual([]);

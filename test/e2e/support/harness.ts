@@ -37,17 +37,6 @@ export { projectRoot };
  */
 export const SINGLE_MODE_ONE_AUDIENCE_FIXED = false;
 
-/**
- * Flip to true once local-apply diffs app group assignments as
- * terraform-provider-okta does: its `priority` DiffSuppressFunc
- * (resource_okta_app_group_assignments.go) suppresses any diff when the
- * configured priority is unset ("0"), but local-apply compares the priority
- * Okta assigned to a second group (1) with 0 and re-PUTs both assignments on
- * every apply. Until then the no-op check skips stacks whose apps get more
- * than one group (allowEveryone, accessGroupIds).
- */
-export const LOCAL_APPLY_SUPPRESSES_UNSET_PRIORITY = false;
-
 export const CLIENTS = ["cli", "cloudUi"] as const satisfies readonly TokenFlow["client"][];
 export type ClientKey = (typeof CLIENTS)[number];
 
