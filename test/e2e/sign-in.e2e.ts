@@ -152,6 +152,26 @@ describe("npm run sign-in", () => {
     expectNoSecrets(run);
   });
 
+  it("otherwise asks the Pulumi CLI for the outputs, with --show-secrets", async () => {
+    const calls: string[][] = [];
+    let stderr = "";
+    let stdout = "";
+    const code = await runSignInCommand(["--stack", "prod", "--app", "cloud-ui", "--state-dir", join(scratch, "no-state-here")], {
+      stdin: Readable.from([]),
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+      userAgent: oktaLocalSignInForm(member("prod")),
+      runPulumi: (args) => {
+        calls.push(args);
+        return Promise.resolve(JSON.stringify(applied.outputs));
+      },
+    });
+    expect(calls).toEqual([["stack", "output", "--json", "--show-secrets", "--stack", "prod"]]);
+    expect(stderr).toContain("stack outputs from pulumi stack output --json --show-secrets --stack prod");
+    expect(code).toBe(EXIT.accepted);
+    expect(stdout).toContain("Cloud UI: accepted");
+  });
+
   it("exits 1 and names the reason when a component checked rejects the token", async () => {
     const run = await signInCommand(["--stack", "prod", "--outputs", outputsFile, "--component", "cloud-ui"]);
     expect(run.code).toBe(EXIT.rejected);
