@@ -244,6 +244,31 @@ describe("apps assigned more than one group", () => {
   });
 });
 
+describe("changed redirect URIs", () => {
+  let org: Org;
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
+
+  it("update both apps in place: the same client ids, the Cloud UI's secret unchanged and still Okta's", async () => {
+    org = await freshOrg();
+    const first = await org.apply("prod");
+    const from = org.logged();
+    const moved = await org.apply("prod", { config: { cloudUiUrl: "https://ui.example.org", cliRedirectUris: ["http://localhost:9999/callback"] } });
+    const writes = org.writesSince(from);
+    const before = { cli: obj(first.outputs["enterpriseManager"]), ui: obj(first.outputs["cloudUi"]) };
+    const after = { cli: obj(moved.outputs["enterpriseManager"]), ui: obj(moved.outputs["cloudUi"]) };
+    expect(after.cli["clientId"]).toBe(before.cli["clientId"]);
+    expect(after.ui["clientId"]).toBe(before.ui["clientId"]);
+    expect(writes.map((w) => `${w.method} ${w.path}`).sort()).toEqual(
+      [`PUT /api/v1/apps/${String(before.cli["clientId"])}`, `PUT /api/v1/apps/${String(before.ui["clientId"])}`].sort(),
+    );
+    expect(after.ui["clientSecret"]).toBe(before.ui["clientSecret"]);
+    expect(after.ui["clientSecret"]).toBe(org.okta.store.state.clientSecrets[String(after.ui["clientId"])]);
+    const settings = (clientId: unknown) => obj(obj(org.okta.store.state.apps[String(clientId)]?.["settings"])["oauthClient"]);
+    expect(settings(after.ui["clientId"])["redirect_uris"]).toEqual([expect.stringMatching(/^https:\/\/ui\.example\.org\/\S+/)]);
+    expect(settings(after.cli["clientId"])["redirect_uris"]).toEqual(["http://localhost:9999/callback"]);
+  });
+});
+
 describe("the dev example stack on okta-local", () => {
   let org: Org | undefined;
   afterAll(() => dispose(org), HOOK_TIMEOUT);
