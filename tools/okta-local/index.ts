@@ -90,9 +90,11 @@ export async function start(options: StartOptions = {}): Promise<OktaLocal> {
  */
 async function provisionOrg(store: Store): Promise<void> {
   const state = store.state;
-  const orgKey = state.signingKeys.org ? undefined : await createSigningKey();
   const hasDefault = Object.values(state.authorizationServers).some((s) => s.default === true);
-  const defaultKey = hasDefault ? undefined : await createSigningKey();
+  const [orgKey, defaultKey] = await Promise.all([
+    state.signingKeys.org ? undefined : createSigningKey(),
+    hasDefault ? undefined : createSigningKey(),
+  ]);
   store.mutate((s) => {
     if (orgKey) s.signingKeys.org = orgKey;
     if (!everyoneGroup(s)) {

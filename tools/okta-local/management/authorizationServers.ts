@@ -147,6 +147,8 @@ export const authorizationServerRoutes: ManagementRoutes = (app, ctx) => {
 
   app.post(base, async (request, reply) => {
     const body = parseBody(authorizationServerBody, request.body);
+    // Checked before the (slow) key is made, and again inside the change for a racing create.
+    assertUniqueName(store.state, body.name);
     const key = await createSigningKey();
     const server = store.mutate((s) => {
       assertUniqueName(s, body.name);
