@@ -10,12 +10,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyResult } from "../../tools/local-apply/index";
 import type { OktaLocal } from "../../tools/okta-local/index";
-import type { ComponentId, ReasonCode } from "../../tools/verify-token/index";
 import {
   CLIENTS,
   COMPONENT_IDS,
+  EXPECTED,
   SINGLE_MODE_ONE_AUDIENCE_FIXED,
   apply,
+  expectDocumentedVerdicts,
   expectStaticEqualsDynamic,
   member,
   outsider,
@@ -31,30 +32,6 @@ import {
   type ClientOutcome,
   type PlanVerdicts,
 } from "./support/harness";
-
-type Expected = Record<ComponentId, "accepted" | ReasonCode[]>;
-
-/**
- * What each component says of each client's token, with verify-token's
- * documented reason codes for a rejection (docs/verify-token.md). In
- * per-component mode each server's token is for its component alone; in
- * single mode one issuer and one audience serve everyone and only the
- * Enterprise Manager's scope tells the two clients' tokens apart.
- */
-const EXPECTED: Record<"single" | "per-component", Record<ClientKey, Expected>> = {
-  "per-component": {
-    cli: { "enterprise-manager": "accepted", "cloud-ui": ["issuer_mismatch", "audience_mismatch"], "registry-server": "accepted" },
-    cloudUi: {
-      "enterprise-manager": ["issuer_mismatch", "audience_mismatch", "scope_missing"],
-      "cloud-ui": "accepted",
-      "registry-server": "accepted",
-    },
-  },
-  single: {
-    cli: { "enterprise-manager": "accepted", "cloud-ui": "accepted", "registry-server": "accepted" },
-    cloudUi: { "enterprise-manager": ["scope_missing"], "cloud-ui": "accepted", "registry-server": "accepted" },
-  },
-};
 
 const EXAMPLES = [
   { stack: "prod", mode: "per-component", gated: false },
@@ -101,18 +78,7 @@ for (const example of EXAMPLES) {
     });
 
     it.each(CLIENTS)("verify-token accepts the %s token where it should and names why elsewhere", (client) => {
-      const outcome = members[client];
-      if (!outcome.signedIn) throw new Error(`${client} did not sign in`);
-      for (const component of COMPONENT_IDS) {
-        const expected = EXPECTED[example.mode][client][component];
-        const actual = outcome.components[component];
-        if (expected === "accepted") {
-          expect({ component, verdict: actual.verdict, errors: actual.errors }).toEqual({ component, verdict: "accepted", errors: [] });
-        } else {
-          expect({ component, verdict: actual.verdict }).toEqual({ component, verdict: "rejected" });
-          expect(actual.errors, component).toEqual(expect.arrayContaining(expected));
-        }
-      }
+      expectDocumentedVerdicts(example.mode, client, members[client]);
     });
 
     it.each(CLIENTS)("@okta/jwt-verifier, configured as each component is, agrees on the %s token", (client) => {

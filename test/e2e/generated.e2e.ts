@@ -17,6 +17,7 @@ import {
   CLIENTS,
   SINGLE_MODE_ONE_AUDIENCE_FIXED,
   apply,
+  expectDocumentedVerdicts,
   expectStaticEqualsDynamic,
   member,
   outsider,
@@ -100,6 +101,10 @@ describe.each(cases.map((c, index) => ({ ...c, index, mode: c.config.mode })))("
         const outcome = members[client];
         expect({ client, outcome: outcome.signedIn ? "signed in" : `${outcome.error}: ${outcome.description}` }).toEqual({ client, outcome: "signed in" });
       }
+    });
+
+    it("verify-token accepts each token where it should and names why elsewhere", () => {
+      for (const client of CLIENTS) expectDocumentedVerdicts(config.mode, client, members[client]);
     });
 
     it("the offline plan predicted every client x component verdict", () => {

@@ -265,6 +265,45 @@ function jwtVerifier(issuer: string, requiredScope: string | undefined): OktaJwt
   return verifier;
 }
 
+export type Expected = Record<ComponentId, "accepted" | ReasonCode[]>;
+
+/**
+ * What each component says of each client's token, with verify-token's
+ * documented reason codes for a rejection (docs/verify-token.md). In
+ * per-component mode each server's token is for its component alone; in
+ * single mode one issuer and one audience serve everyone and only the
+ * Enterprise Manager's scope tells the two clients' tokens apart.
+ */
+export const EXPECTED: Record<"single" | "per-component", Record<ClientKey, Expected>> = {
+  "per-component": {
+    cli: { "enterprise-manager": "accepted", "cloud-ui": ["issuer_mismatch", "audience_mismatch"], "registry-server": "accepted" },
+    cloudUi: {
+      "enterprise-manager": ["issuer_mismatch", "audience_mismatch", "scope_missing"],
+      "cloud-ui": "accepted",
+      "registry-server": "accepted",
+    },
+  },
+  single: {
+    cli: { "enterprise-manager": "accepted", "cloud-ui": "accepted", "registry-server": "accepted" },
+    cloudUi: { "enterprise-manager": ["scope_missing"], "cloud-ui": "accepted", "registry-server": "accepted" },
+  },
+};
+
+/** The member's token through `client` got the verdicts and reason codes EXPECTED lists for the mode. */
+export function expectDocumentedVerdicts(mode: "single" | "per-component", client: ClientKey, outcome: ClientOutcome): void {
+  if (!outcome.signedIn) throw new Error(`${client} did not sign in: ${outcome.error}: ${outcome.description}`);
+  for (const component of COMPONENT_IDS) {
+    const expected = EXPECTED[mode][client][component];
+    const actual = outcome.components[component];
+    if (expected === "accepted") {
+      expect({ client, component, verdict: actual.verdict, errors: actual.errors }).toEqual({ client, component, verdict: "accepted", errors: [] });
+    } else {
+      expect({ client, component, verdict: actual.verdict }).toEqual({ client, component, verdict: "rejected" });
+      expect(actual.errors, `${client} -> ${component}`).toEqual(expect.arrayContaining(expected));
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Static == dynamic
 
