@@ -8,14 +8,15 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyStack, ApplyFailedError, LoopbackOnlyError, type ApplyOptions, type ApplyResult } from "../../tools/local-apply";
 import { start, type OktaLocal } from "../../tools/okta-local";
 
 const projectDir = resolve(__dirname, "..", "..");
 const quiet = () => undefined;
-/** Starting an org and applying a stack takes seconds; more on a loaded machine. */
-const HOOK_TIMEOUT = 120_000;
+/** Starting an org and applying a stack takes seconds; more on a loaded machine (npm test runs files in parallel). */
+const HOOK_TIMEOUT = 180_000;
+vi.setConfig({ testTimeout: 180_000 });
 
 interface Org {
   okta: OktaLocal;
