@@ -352,8 +352,10 @@ describe("npm run local:apply", () => {
     const run = await cli("--stack", "prod", "--org", org.okta.url, "--state-dir", org.stateDir);
     expect(run.code).toBe(0);
     const outputs = JSON.parse(run.stdout) as Json;
-    // Nothing but the outputs, printed as the Pulumi CLI prints JSON.
+    // Nothing but the outputs, printed as the Pulumi CLI prints JSON (keys sorted, as Go marshals maps).
     expect(run.stdout).toBe(`${JSON.stringify(outputs, null, 2)}\n`);
+    expect(Object.keys(outputs)).toEqual([...Object.keys(outputs)].sort());
+    expect(Object.keys(obj(outputs["cloudUi"]))).toEqual(["audience", "clientId", "clientSecret", "issuer", "jwksUri"]);
     const ui = obj(outputs["cloudUi"]);
     expect(ui["clientSecret"]).toBe(org.okta.store.state.clientSecrets[String(ui["clientId"])]);
     expect(outputs["mode"]).toBe("per-component");

@@ -94,8 +94,9 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
       log: (line) => io.stderr(`${line}\n`),
     });
     process.stdout.write = stdoutWrite;
-    // As the Pulumi CLI prints JSON (pkg/cmd/pulumi/ui/json.go): two-space indent, a trailing newline.
-    io.stdout(`${JSON.stringify(result.outputs, null, 2)}\n`);
+    // As the Pulumi CLI prints JSON (pkg/cmd/pulumi/ui/json.go): two-space
+    // indent, a trailing newline, and, as Go marshals maps, keys sorted at every level.
+    io.stdout(`${JSON.stringify(sortKeys(result.outputs), null, 2)}\n`);
     return 0;
   } catch (err) {
     if (err instanceof StackConfigError) {
@@ -107,4 +108,17 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   } finally {
     process.stdout.write = stdoutWrite;
   }
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((key) => [key, sortKeys(record[key])]),
+    );
+  }
+  return value;
 }
