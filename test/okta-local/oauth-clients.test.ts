@@ -106,10 +106,13 @@ describe("openid-client", () => {
       expect(typeof tokens.refresh_token).toBe("string");
     });
 
-    it(`refuses client_secret_${auth === "basic" ? "post" : "basic"} from an app registered for ${auth}`, async () => {
+    it(`accepts the secret sent as client_secret_${auth === "basic" ? "post" : "basic"} by an app registered for ${auth}, and checks it`, async () => {
       const app = auth === "basic" ? org.apps.webBasic : org.apps.webPost;
-      const config = await discover(org.em.issuer, app, auth === "basic" ? "post" : "basic");
-      const failure = await codeFlow(config, { scope: "openid", redirectUri: UI_REDIRECT_URI }).catch((e: unknown) => e);
+      const other = auth === "basic" ? "post" : "basic";
+      const tokens = await codeFlow(await discover(org.em.issuer, app, other), { scope: "openid", redirectUri: UI_REDIRECT_URI });
+      expect(typeof tokens.access_token).toBe("string");
+      const wrong = await discover(org.em.issuer, { clientId: app.clientId, clientSecret: "not-the-secret" }, other);
+      const failure = await codeFlow(wrong, { scope: "openid", redirectUri: UI_REDIRECT_URI }).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(client.ResponseBodyError);
       expect((failure as client.ResponseBodyError).error).toBe("invalid_client");
       expect((failure as client.ResponseBodyError).status).toBe(401);

@@ -82,6 +82,9 @@ function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
  * E0000007, 404: `Not found: Resource not found: {id} ({Type})`. Recorded type names
  * (Okta recordings in reedship/simpleokta and terraform-provider-okta's VCR cassettes):
  * `AuthorizationServer`, `UserGroup`, `OAuth2AppInstance`, `User`, `AppInstance`.
+ * ASSUMPTION: the others (`OAuth2Scope`, `OAuth2Claim`, `AuthorizationServerPolicy`,
+ * `AuthorizationServerPolicyRule`, `Policy`, `AppGroup`, `AppUser`) are not recorded;
+ * they follow the names of Okta's Java model classes.
  */
 export type OktaResourceType =
   | "AuthorizationServer"
@@ -99,6 +102,17 @@ export type OktaResourceType =
 
 export function notFound(id: string, type: OktaResourceType): OktaApiError {
   return new OktaApiError(404, "E0000007", `Not found: Resource not found: ${id} (${type})`);
+}
+
+/**
+ * A path Okta cannot resolve to any object: an id that is not valid
+ * percent-encoding, or longer than any id. ASSUMPTION: Okta answers
+ * E0000007 naming the id without a type (its catalogue's summary is
+ * `Not found: {0}`); no recording shows either case.
+ */
+export function notFoundInPath(id: string): OktaApiError {
+  const shown = id.length > 100 ? `${id.slice(0, 100)}…` : id;
+  return new OktaApiError(404, "E0000007", `Not found: Resource not found: ${shown}`);
 }
 
 /** E0000011, 401, "Invalid token provided" (Okta error catalogue): missing or wrong `SSWS` token. */

@@ -7,7 +7,7 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { randomBytes } from "node:crypto";
-import { bodyTooLarge, invalidToken, malformedBody, notEmulated, OktaApiError } from "./errors";
+import { bodyTooLarge, invalidToken, malformedBody, notEmulated, notFoundInPath, OktaApiError } from "./errors";
 import { appRoutes } from "./management/apps";
 import { authorizationServerRoutes } from "./management/authorizationServers";
 import { claimRoutes } from "./management/claims";
@@ -42,6 +42,8 @@ export interface ServerOptions {
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const REQUEST_LOG_LIMIT = 10_000;
+/** ASSUMPTION: no Okta id or name in a path is longer; a longer segment is answered as not found. */
+const MAX_PARAM_LENGTH = 2048;
 
 /**
  * Rate-limit headers as every recorded Okta answer carries them
@@ -75,8 +77,21 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; req
     logger: false,
     bodyLimit,
     rewriteUrl: (request) => originFormUrl(request.url),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     genReqId: () => randomBytes(16).toString("base64url").slice(0, 27),
+    // The router's own refusals (a path that is not valid percent-encoding, an
+    // id over maxParamLength) leave in Okta's error shape too.
+    frameworkErrors: (error, request, rawReply) => {
+      const reply = rawReply as FastifyReply;
+      const url = originFormUrl(request.raw.url);
+      const oktaError =
+        error.code === "FST_ERR_BAD_URL" || error.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? notFoundInPath(offendingPathSegment(url))
+          : toOktaError(error, bodyLimit);
+      if (oktaError.statusCode >= 500) log(`${request.method} ${url}: ${oktaError.statusCode} ${oktaError.message}`);
+      requestLog.push({ method: request.method, path: url, status: oktaError.statusCode, requestId: request.id, at: new Date().toISOString(), errorCode: oktaError.errorCode });
+      return reply.code(oktaError.statusCode).header("x-okta-request-id", request.id).type("application/json").send(oktaError.body());
+    },
   });
 
   // Okta's SDKs send `Content-Type: application/json` on body-less lifecycle POSTs.
@@ -149,6 +164,20 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; req
   });
 
   return { app, requestLog, ctx };
+}
+
+/** The path segment the router refused: the one that is not valid percent-encoding or is too long. */
+function offendingPathSegment(url: string): string {
+  const segments = (url.split("?")[0] ?? url).split("/").filter((segment) => segment !== "");
+  const decodes = (segment: string): boolean => {
+    try {
+      decodeURIComponent(segment);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return segments.find((segment) => segment.length > MAX_PARAM_LENGTH || !decodes(segment)) ?? segments.pop() ?? url;
 }
 
 function toOktaError(error: FastifyError | OktaApiError, bodyLimit: number): OktaApiError {

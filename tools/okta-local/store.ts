@@ -42,9 +42,11 @@ export interface AuthorizationCodeGrant {
   /** The rule that granted it: its token lifetimes apply at the token endpoint. */
   policyId?: string;
   ruleId?: string;
-  /** Epoch seconds. Okta's codes live 60 s (assumption where Okta's docs say "a short time"). */
+  /** Epoch seconds. Okta's codes live 300 s (Okta's OAuth spec for `/v1/token`). */
   expiresAt: number;
   used: boolean;
+  /** Epoch seconds of the sign-in the code came from (the tokens' `auth_time`). */
+  authTime?: number;
 }
 
 export interface RefreshTokenGrant {
@@ -66,6 +68,8 @@ export interface RefreshTokenGrant {
   /** Every token descended from one authorization; reuse after leeway revokes the family. */
   familyId: string;
   revoked: boolean;
+  /** Epoch seconds of the sign-in the family descends from (the tokens' `auth_time`). */
+  authTime?: number;
 }
 
 export interface OrgState {
@@ -129,6 +133,14 @@ export interface OrgState {
     refreshTokens: Record<string, RefreshTokenGrant>;
     /** Opaque access tokens the org server issued, for its userinfo endpoint. */
     orgAccessTokens: Record<string, { userId: string; clientId: string; scopes: string[]; expiresAt: number }>;
+    /**
+     * Access tokens issued together with a refresh-token family, by `jti` (or by
+     * value for the org server's opaque ones), kept until they expire so that
+     * reuse detection can invalidate them. Absent in state files written before.
+     */
+    familyAccessTokens?: Record<string, { familyId: string; expiresAt: number }>;
+    /** Families revoked by refresh-token reuse detection: familyId -> epoch seconds. */
+    revokedFamilies?: Record<string, number>;
   };
 }
 
@@ -174,7 +186,7 @@ export function emptyOrgState(orgUrl: string): OrgState {
     appAccessPolicies: {},
     appIdTokenSettings: {},
     userSchemaMeta: { created: now, lastUpdated: now },
-    oauth: { codes: {}, refreshTokens: {}, orgAccessTokens: {} },
+    oauth: { codes: {}, refreshTokens: {}, orgAccessTokens: {}, familyAccessTokens: {}, revokedFamilies: {} },
   };
 }
 

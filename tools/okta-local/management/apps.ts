@@ -88,6 +88,12 @@ function oauthClientSettings(body: OidcAppBody): { credentials: OktaJson; settin
   if ((client.grant_types.includes("authorization_code") || client.grant_types.includes("implicit")) && redirects.length === 0) {
     problems.push({ field: "settings.oauthClient.redirect_uris", message: "authorization_code and implicit apps need at least one redirect URI" });
   }
+  for (const [key, uris] of [["redirect_uris", redirects], ["post_logout_redirect_uris", client.post_logout_redirect_uris ?? []]] as const) {
+    uris.forEach((uri, index) => {
+      const problem = redirectUriProblem(uri);
+      if (problem !== undefined) problems.push({ field: `settings.oauthClient.${key}[${index}]`, message: `${problem} (got ${JSON.stringify(uri)})` });
+    });
+  }
   if (problems.length) throw validationFailed(problems);
 
   const settings: OktaJson = {
@@ -116,6 +122,19 @@ function oauthClientSettings(body: OidcAppBody): { credentials: OktaJson; settin
   };
   // Only secret-based client authentication gets a secret (recorded: private_key_jwt apps have none).
   return { credentials, settings, issuesSecret: authMethod === "client_secret_basic" || authMethod === "client_secret_post" || authMethod === "client_secret_jwt" };
+}
+
+/**
+ * A redirect URI is an absolute URI without a fragment (RFC 6749 section
+ * 3.1.2); native apps may use a private-use scheme such as
+ * `com.example.app:/callback` (RFC 8252 section 7.1), which parses as an
+ * absolute URI too. ASSUMPTION: Okta refuses anything else with E0000001 on
+ * the field; its exact text is not recorded.
+ */
+function redirectUriProblem(uri: string): string | undefined {
+  if (!URL.canParse(uri)) return "must be an absolute URI such as https://app.example.com/callback";
+  if (uri.includes("#")) return "must not contain a fragment (#)";
+  return undefined;
 }
 
 export function requireAppId(state: OrgState, appId: string): string {

@@ -30,12 +30,16 @@ export function newGroup(id: string, name: string, description: string, type: "O
 }
 
 /**
- * "Okta API enforces unique names on all groups" for OKTA_GROUP
- * (terraform-provider-okta `data_source_okta_group.go`). ASSUMPTION: the
- * comparison ignores case and the refusal is E0000001 on `profile.name`.
+ * "As of Dec 2025 Okta only enforces unique names for groups with type
+ * OKTA_GROUP" (terraform-provider-okta `data_source_okta_group.go`): a group
+ * created here (always OKTA_GROUP) may share its name with the BUILT_IN
+ * Everyone group or an APP_GROUP, not with another OKTA_GROUP.
+ * ASSUMPTION: the comparison ignores case and the refusal is E0000001 on `profile.name`.
  */
 function assertUniqueName(state: OrgState, name: string, exceptId?: string): void {
-  const taken = Object.values(state.groups).some((g) => g.id !== exceptId && String((g.profile as OktaJson).name).toLowerCase() === name.toLowerCase());
+  const taken = Object.values(state.groups).some(
+    (g) => g.id !== exceptId && g.type === "OKTA_GROUP" && String((g.profile as OktaJson).name).toLowerCase() === name.toLowerCase(),
+  );
   if (taken) throw validationFailed([{ field: "profile.name", message: `${ALREADY_EXISTS} (got ${JSON.stringify(name)})` }]);
 }
 

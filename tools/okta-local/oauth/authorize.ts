@@ -25,8 +25,6 @@ import { opaqueToken } from "./tokens";
 /** "The code lives 300 s" (Okta's OAuth spec for `/v1/token`). */
 export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 300;
 
-/** A code grant plus when the user signed in (for `auth_time`). */
-export type CodeGrant = AuthorizationCodeGrant & { authTime?: number };
 
 export type AuthorizeParams = Record<string, string | undefined>;
 
@@ -92,7 +90,9 @@ export function validateAuthorizeRequest(state: OrgState, server: ResolvedServer
   // recording shows which Okta does.
   if (app === undefined || app.status !== "ACTIVE") throw new ErrorPageError(OktaOAuthErrors.invalidClientId());
   const redirectUri = params.redirect_uri ?? "";
-  if (!isRegisteredRedirectUri(app, redirectUri)) throw new ErrorPageError(OktaOAuthErrors.redirectUriNotRegistered());
+  // A stored URI that does not parse (an old state file) cannot be redirected to either.
+  if (!isRegisteredRedirectUri(app, redirectUri) || !URL.canParse(redirectUri)) throw new ErrorPageError(OktaOAuthErrors.redirectUriNotRegistered());
+  // Okta supports fragment, form_post and okta_post_message too; okta-local answers 501 for them (shown as the error page).
   if (params.response_mode !== undefined && params.response_mode !== "query") {
     throw new ErrorPageError(notEmulated(`response_mode '${params.response_mode}'`));
   }
@@ -172,7 +172,7 @@ export function issueAuthorizationCode(
   pending: PendingAuthorization,
   userId: string,
   now: number,
-): CodeGrant {
+): AuthorizationCodeGrant {
   let decision;
   try {
     decision = evaluateAccessPolicies(state, server, {
@@ -185,7 +185,7 @@ export function issueAuthorizationCode(
     if (error instanceof OAuthError) throw new RedirectError(error, pending.redirectUri, pending.state);
     throw error;
   }
-  const grant: CodeGrant = {
+  const grant: AuthorizationCodeGrant = {
     code: opaqueToken(32),
     serverId: server.id,
     clientId: pending.clientId,

@@ -6,7 +6,7 @@
  * from a groups filter or an Okta expression, and null values left out.
  */
 import type { OktaJson, OrgState } from "../store";
-import { OAuthError, OktaOAuthErrors } from "./errors";
+import { OktaOAuthErrors, notEmulated } from "./errors";
 import { at, groupIdsOfUser, groupName, obj, str, strings } from "./org";
 
 /** Who a claim is evaluated for. */
@@ -37,10 +37,107 @@ export function groupMatchesFilter(name: string, filterType: string, value: stri
       return lower.startsWith(wanted);
     case "CONTAINS":
       return lower.includes(wanted);
-    case "REGEX":
-      return new RegExp(`^(?:${value})$`, "u").test(name);
+    case "REGEX": {
+      const compiled = compileGroupRegex(value);
+      if (compiled.kind === "unsupported") throw notEmulated(`the REGEX groups filter '${value}': ${compiled.reason}`);
+      // Refused at claim create/update; reaching here means a hand-edited state file.
+      if (compiled.kind === "invalid") throw notEmulated(`the REGEX groups filter '${value}', which is not a valid regular expression (${compiled.reason})`);
+      return compiled.regex.test(name);
+    }
     default:
-      throw new OAuthError("server_error", `okta-local does not know the group_filter_type '${filterType}' (accepted: EQUALS, STARTS_WITH, CONTAINS, REGEX).`, 500);
+      throw notEmulated(`the group_filter_type '${filterType}' (okta-local evaluates EQUALS, STARTS_WITH, CONTAINS and REGEX)`);
+  }
+}
+
+export type CompiledGroupRegex = { kind: "ok"; regex: RegExp } | { kind: "unsupported"; reason: string } | { kind: "invalid"; reason: string };
+
+/** Escapes that mean the same in Java's `java.util.regex.Pattern` and in a JavaScript RegExp without the `u` flag. */
+const SHARED_LETTER_ESCAPES = new Set([..."dDwWsSbBtnrfuxck"]);
+/** Java escapes with no JavaScript equivalent okta-local could translate faithfully. */
+const JAVA_ONLY_ESCAPES = new Set([..."ZGRXhHpPeaNv"]);
+
+/**
+ * Okta evaluates a REGEX groups filter with Java's regular expressions
+ * (Okta's expression language is Java-based; its regex guide writes patterns
+ * such as `.*groupA.*`). The pattern is translated to a JavaScript RegExp
+ * without the `u` flag, so identity escapes Java allows (`stacklok\-.*`,
+ * `\_`) stay literal. Translated: a leading `(?i)` (the `i` flag), `\A` and
+ * `\z` (start and end), `\Q…\E` quoting. Java constructs with no faithful
+ * translation (inline flags elsewhere, possessive quantifiers, atomic groups,
+ * class unions and intersections, `\p{…}`, `\Z`, `\G`, `\R`, `\h`, `\v`, …) are
+ * `unsupported`; the token endpoint answers 501 for them. A pattern neither
+ * Java nor JavaScript compiles is `invalid` (refused when the claim is saved).
+ */
+export function compileGroupRegex(pattern: string): CompiledGroupRegex {
+  let source = pattern;
+  let flags = "";
+  const leadingFlags = /^\(\?([a-zA-Z]+)\)/u.exec(source);
+  if (leadingFlags !== null) {
+    if (leadingFlags[1] !== "i") return { kind: "unsupported", reason: `the inline flags '(?${leadingFlags[1] ?? ""})' (okta-local translates a leading (?i) only)` };
+    flags = "i";
+    source = source.slice(leadingFlags[0].length);
+  }
+  let out = "";
+  let inClass = false;
+  let previous = "";
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i] ?? "";
+    if (char === "\\") {
+      const next = source[i + 1];
+      if (next === undefined) return { kind: "invalid", reason: "the pattern ends with a lone backslash" };
+      if (next === "Q") {
+        const end = source.indexOf("\\E", i + 2);
+        const quoted = source.slice(i + 2, end === -1 ? source.length : end);
+        out += quoted.replace(/[.*+?^${}()|[\]\\/-]/gu, "\\$&");
+        i = end === -1 ? source.length : end + 1;
+        previous = "Q";
+        continue;
+      }
+      if (/[A-Za-z]/u.test(next)) {
+        if (!inClass && next === "A") out += "^";
+        else if (!inClass && next === "z") out += "$";
+        else if (next === "x" && source[i + 2] === "{") return { kind: "unsupported", reason: "the Java escape '\\x{…}'" };
+        else if (JAVA_ONLY_ESCAPES.has(next)) return { kind: "unsupported", reason: `the Java escape '\\${next}'` };
+        else if (SHARED_LETTER_ESCAPES.has(next)) out += `\\${next}`;
+        else return { kind: "invalid", reason: `'\\${next}' is not an escape sequence` };
+      } else {
+        out += `\\${next}`;
+      }
+      i += 1;
+      previous = "\\";
+      continue;
+    }
+    if (inClass) {
+      if (char === "[") return { kind: "unsupported", reason: "a character class inside a character class (Java's class union)" };
+      if (char === "&" && source[i + 1] === "&") return { kind: "unsupported", reason: "'&&' in a character class (Java's class intersection)" };
+      if (char === "]" && previous !== "[" && previous !== "[^") inClass = false;
+      previous = previous === "[" && char === "^" ? "[^" : char;
+      out += char;
+      continue;
+    }
+    if (char === "[") {
+      inClass = true;
+      previous = "[";
+      out += char;
+      continue;
+    }
+    if (char === "(" && source[i + 1] === "?") {
+      const kind = source[i + 2] ?? "";
+      if (kind === ">") return { kind: "unsupported", reason: "an atomic group '(?>…)'" };
+      if (/[a-zA-Z-]/u.test(kind)) return { kind: "unsupported", reason: "inline flags '(?…)' inside the pattern" };
+    }
+    if (char === "+" && ["*", "+", "?", "}"].includes(previous) && source[i - 2] !== "(") {
+      return { kind: "unsupported", reason: "a possessive quantifier" };
+    }
+    out += char;
+    // A quantifier's own `+`/`?` suffix ends it: `a+?+` is not possessive-of-lazy here.
+    previous = (char === "+" || char === "?") && ["*", "+", "?", "}"].includes(previous) ? "" : char;
+  }
+  if (inClass) return { kind: "invalid", reason: "a character class is not closed" };
+  try {
+    return { kind: "ok", regex: new RegExp(`^(?:${out})$`, flags) };
+  } catch (error) {
+    return { kind: "invalid", reason: error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -67,8 +164,8 @@ const USER_ATTRIBUTE = /^user\.([A-Za-z_][A-Za-z0-9_]*)$/u;
  * datatype as the evaluated result", okta.github.io OAuth guide),
  * `appuser.userName`, `app.clientId`, string literals, and the system `sub`
  * claim's `(appuser != null) ? appuser.userName : app.clientId`.
- * Anything else is refused at token time with a message naming the claim and
- * the expression, rather than guessed.
+ * Anything else is not emulated: the token endpoint answers 501 naming the
+ * claim and the expression, rather than guessing.
  */
 export function evaluateExpression(expression: string, subject: ClaimSubject | undefined, clientId: string, claimName: string): unknown {
   const text = expression.trim();
@@ -87,11 +184,9 @@ export function evaluateExpression(expression: string, subject: ClaimSubject | u
     const value = obj(subject.user.profile)[attribute[1] ?? ""];
     return value === undefined ? null : value;
   }
-  throw new OAuthError(
-    "server_error",
-    `okta-local cannot evaluate the expression '${expression}' of claim '${claimName}': it evaluates user.<attribute>, ` +
-      "appuser.userName, app.clientId, string literals and (appuser != null) ? a : b.",
-    500,
+  throw notEmulated(
+    `the expression '${expression}' of claim '${claimName}' (okta-local evaluates user.<attribute>, ` +
+      "appuser.userName, app.clientId, string literals and (appuser != null) ? a : b)",
   );
 }
 
@@ -169,7 +264,7 @@ function claimValue(state: OrgState, claim: OktaJson, subject: ClaimSubject | un
     case "SYSTEM":
       return subject === undefined ? null : systemIdentityValue(name, subject);
     default:
-      throw new OAuthError("server_error", `okta-local does not know the valueType '${String(claim.valueType)}' of claim '${name}'.`, 500);
+      throw notEmulated(`the valueType '${String(claim.valueType)}' of claim '${name}'`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Client authentication at `/v1/token`, `/v1/introspect` and `/v1/revoke`,
- * exactly as the app's `token_endpoint_auth_method` requires (Okta's former
- * OIDC reference, "Client authentication methods"): `client_secret_basic`
+ * as the app's `token_endpoint_auth_method` describes (Okta's former OIDC
+ * reference, "Client authentication methods"): `client_secret_basic`
  * sends `Authorization: Basic b64(id:secret)`, `client_secret_post` sends
  * `client_id` and `client_secret` in the form, and with `none` "only the
  * `client_id` is sent in the request body".
@@ -71,9 +71,13 @@ export function authenticateClient(
       return { clientId, app };
     case "client_secret_basic":
     case "client_secret_post": {
-      // ASSUMPTION: Okta holds the client to its registered method; a secret
-      // sent the other way fails like a bad client.
-      const secret = method === "client_secret_basic" ? basic?.secret : postSecret;
+      // ASSUMPTION: a client secret is accepted in either place, whichever of
+      // the two secret methods the app is registered with. No Okta source says
+      // Okta refuses the other place: its Admin Console offers one "Client
+      // secret" choice for both, and a client sending `client_secret_post` to
+      // an app made there (registered `client_secret_basic`, the default) is
+      // reported working (ibm-cloud-security/app-identity-and-access-adapter#49).
+      const secret = basic?.secret ?? postSecret;
       if (secret === undefined) throw OktaOAuthErrors.clientAuthenticationFailed();
       if (!sameSecret(secret, state.clientSecrets[clientId])) throw OktaOAuthErrors.clientSecretInvalid();
       return { clientId, app };

@@ -7,7 +7,7 @@ import { identityClaims } from "./claims";
 import { OktaOAuthErrors } from "./errors";
 import { appPostLogoutRedirectUris, at, endpointBase, oidcApp, str, strings, type ResolvedServer } from "./org";
 import { OIDC_SCOPES } from "./policy";
-import { verifyOwnJwt } from "./tokens";
+import { revokedByReuse, verifyOwnJwt } from "./tokens";
 import type { OAuthStore } from "./token";
 import { redirectWith } from "./authorize";
 
@@ -87,10 +87,10 @@ export async function userinfo(state: OrgState, server: ResolvedServer, issuer: 
   let scopes: string[] = [];
   if (server.isOrgServer) {
     const record = state.oauth.orgAccessTokens[token];
-    if (record !== undefined && now < record.expiresAt) ({ userId, clientId, scopes } = record);
+    if (record !== undefined && now < record.expiresAt && !revokedByReuse(state, token)) ({ userId, clientId, scopes } = record);
   } else {
     const payload = await verifyOwnJwt(state, server.id, issuer, token, { now });
-    if (payload !== undefined) {
+    if (payload !== undefined && !revokedByReuse(state, payload.jti)) {
       userId = str(payload.uid);
       clientId = str(payload.cid);
       scopes = strings(payload.scp);
@@ -123,13 +123,14 @@ export async function logout(state: OrgState, server: ResolvedServer, issuer: st
   if (payload === undefined || app === undefined) return { errorPage: OktaOAuthErrors.idTokenHintInvalid() };
   const target = params.post_logout_redirect_uri;
   if (target === undefined) return { redirect: `${orgUrl}/` };
-  if (!appPostLogoutRedirectUris(app).includes(target)) return { errorPage: OktaOAuthErrors.postLogoutRedirectUriNotRegistered() };
+  if (!appPostLogoutRedirectUris(app).includes(target) || !URL.canParse(target)) return { errorPage: OktaOAuthErrors.postLogoutRedirectUriNotRegistered() };
   return { redirect: redirectWith(target, params.state, {}) };
 }
 
 /**
  * `/v1/introspect` (RFC 7662, Okta's OAuth spec): the client that the token
- * was issued to may introspect it. ASSUMPTION: another client's token reads
+ * was issued to may introspect it; an access token of a family revoked by
+ * refresh-token reuse reads as inactive. ASSUMPTION: another client's token reads
  * as inactive.
  */
 export async function introspect(store: OAuthStore, server: ResolvedServer, issuer: string, form: Record<string, string | undefined>, authorization: string | undefined, now: number): Promise<Record<string, unknown>> {
@@ -155,12 +156,12 @@ export async function introspect(store: OAuthStore, server: ResolvedServer, issu
   }
   if (server.isOrgServer) {
     const record = state.oauth.orgAccessTokens[token];
-    if (record === undefined || record.clientId !== clientId || now >= record.expiresAt) return { active: false };
+    if (record === undefined || record.clientId !== clientId || now >= record.expiresAt || revokedByReuse(state, token)) return { active: false };
     const user = state.users[record.userId];
     return { active: true, token_type: "Bearer", scope: record.scopes.join(" "), client_id: clientId, username: str(at(user, "profile", "login")), exp: record.expiresAt, uid: record.userId };
   }
   const payload = await verifyOwnJwt(state, server.id, issuer, token, { now });
-  if (payload === undefined || payload.cid !== clientId) return { active: false };
+  if (payload === undefined || payload.cid !== clientId || revokedByReuse(state, payload.jti)) return { active: false };
   return {
     active: true,
     token_type: "Bearer",

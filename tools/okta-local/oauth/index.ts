@@ -69,8 +69,9 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   return reply.code(error.status).header("cache-control", "no-store").header("pragma", "no-cache").send(error.toJSON());
 }
 
+/** Okta's error page answers 400; what okta-local does not emulate keeps its 501 on the same page. */
 function sendErrorPage(reply: FastifyReply, error: OAuthError): FastifyReply {
-  return reply.code(400).type("text/html; charset=utf-8").send(errorPage(error));
+  return reply.code(error.status === 501 ? 501 : 400).type("text/html; charset=utf-8").send(errorPage(error));
 }
 
 /** An unknown or inactive server. ASSUMPTION: Okta's management 404 shape, as for the server's own resource. */
@@ -105,7 +106,10 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: OAuthContext): vo
         try {
           return await handler(server, request, reply);
         } catch (error) {
-          if (error instanceof OAuthError) return sendOAuthError(reply, error);
+          if (error instanceof OAuthError) {
+            if (error.status === 501) ctx.log(`oauth: not emulated: ${request.method} ${request.url.split("?")[0] ?? ""}: ${error.description}`);
+            return sendOAuthError(reply, error);
+          }
           ctx.log(`oauth: ${request.method} ${request.url} failed: ${error instanceof Error ? error.message : String(error)}`);
           return sendOAuthError(reply, new OAuthError("server_error", "okta-local failed to answer this request.", 500));
         }
@@ -134,7 +138,10 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: OAuthContext): vo
       const params: AuthorizeParams = { ...flatten(request.query), ...flatten(request.body) };
       const state = ctx.store.state;
       const deliver = (error: unknown): FastifyReply => {
-        if (error instanceof ErrorPageError) return sendErrorPage(reply, error.oauth);
+        if (error instanceof ErrorPageError) {
+          if (error.oauth.status === 501) ctx.log(`oauth: not emulated: ${error.oauth.description}`);
+          return sendErrorPage(reply, error.oauth);
+        }
         if (error instanceof RedirectError) {
           ctx.log(`oauth: authorize for ${params.client_id ?? "?"} failed: ${error.oauth.message}`);
           return reply.redirect(

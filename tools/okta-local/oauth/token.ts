@@ -3,8 +3,7 @@
  * tokens Okta returns for them.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { OrgState, RefreshTokenGrant } from "../store";
-import type { CodeGrant } from "./authorize";
+import type { AuthorizationCodeGrant, OrgState, RefreshTokenGrant } from "../store";
 import { authenticateClient } from "./client-auth";
 import { accessTokenClaims, identityClaims, type ClaimSubject } from "./claims";
 import { OktaOAuthErrors, notEmulated } from "./errors";
@@ -18,8 +17,6 @@ export interface OAuthStore {
   mutate(change: (state: OrgState) => void): unknown;
 }
 
-/** A refresh grant plus the sign-in time it descends from (for `auth_time`). */
-export type RefreshGrant = RefreshTokenGrant & { authTime?: number };
 
 export interface TokenContext {
   store: OAuthStore;
@@ -50,6 +47,8 @@ interface Issue {
   authTime: number;
   nonce?: string;
   refreshToken?: string;
+  /** The refresh-token family the access token is issued with: reuse detection invalidates it. */
+  familyId?: string;
 }
 
 function claimSubject(state: OrgState, userId: string, clientId: string): ClaimSubject {
@@ -68,6 +67,7 @@ async function issueTokens(context: TokenContext, issue: Issue): Promise<TokenRe
   const expiresIn = issue.lifetimes.accessTokenMinutes * 60;
 
   let accessToken: string;
+  const accessTokenJti = tokenId("AT.");
   if (server.isOrgServer) {
     // The org server's access tokens are for Okta's own APIs and opaque to clients.
     accessToken = opaqueToken(48);
@@ -80,7 +80,7 @@ async function issueTokens(context: TokenContext, issue: Issue): Promise<TokenRe
     accessToken = await signJwt(state, server.id, {
       ...resourceClaims,
       ver: 1,
-      jti: tokenId("AT."),
+      jti: accessTokenJti,
       iss: issuer,
       aud: audienceOf(server),
       iat: now,
@@ -90,6 +90,16 @@ async function issueTokens(context: TokenContext, issue: Issue): Promise<TokenRe
       scp: issue.scopes,
       auth_time: issue.authTime,
       sub: typeof resourceClaims.sub === "string" ? resourceClaims.sub : subject.appUserName,
+    });
+  }
+
+  if (issue.familyId !== undefined) {
+    const familyId = issue.familyId;
+    const key = server.isOrgServer ? accessToken : accessTokenJti;
+    store.mutate((s) => {
+      const families = (s.oauth.familyAccessTokens ??= {});
+      for (const [known, record] of Object.entries(families)) if (now >= record.expiresAt) delete families[known];
+      families[key] = { familyId, expiresAt: now + expiresIn };
     });
   }
 
@@ -121,9 +131,9 @@ async function issueTokens(context: TokenContext, issue: Issue): Promise<TokenRe
  * (developer.okta.com refresh-tokens guide); ASSUMPTION: and only to apps
  * allowed the `refresh_token` grant, as Okta's Admin Console requires.
  */
-function newRefreshGrant(context: TokenContext, issue: Omit<Issue, "refreshToken">, policyId?: string, ruleId?: string): RefreshGrant {
+function newRefreshGrant(context: TokenContext, issue: Omit<Issue, "refreshToken">, policyId?: string, ruleId?: string): RefreshTokenGrant {
   const token = opaqueToken(32);
-  const grant: RefreshGrant = {
+  const grant: RefreshTokenGrant = {
     token,
     serverId: context.server.id,
     clientId: issue.clientId,
@@ -153,7 +163,7 @@ async function authorizationCodeGrant(context: TokenContext, clientId: string, f
   if (code === undefined || code === "") throw OktaOAuthErrors.missingParameter("code");
 
   // Claim the code inside one atomic change, so two racing requests cannot both use it.
-  let grant = undefined as CodeGrant | undefined;
+  let grant = undefined as AuthorizationCodeGrant | undefined;
   store.mutate((s) => {
     const found = s.oauth.codes[code];
     if (found === undefined || found.used || found.serverId !== server.id || found.clientId !== clientId) return;
@@ -182,18 +192,17 @@ async function authorizationCodeGrant(context: TokenContext, clientId: string, f
     ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
   };
   const app = store.state.apps[clientId] ?? {};
-  let refreshToken: string | undefined;
   if (grant.scopes.includes("offline_access") && appGrantTypes(app).includes("refresh_token")) {
     const refresh = newRefreshGrant(context, issue, grant.policyId, grant.ruleId);
     store.mutate((s) => {
       s.oauth.refreshTokens[refresh.token] = refresh;
     });
-    refreshToken = refresh.token;
+    return issueTokens(context, { ...issue, refreshToken: refresh.token, familyId: refresh.familyId });
   }
-  return issueTokens(context, refreshToken === undefined ? issue : { ...issue, refreshToken });
+  return issueTokens(context, issue);
 }
 
-type RefreshOutcome = { kind: "ok"; grant: RefreshGrant; next: string } | { kind: "invalid" } | { kind: "reuse"; familyId: string };
+type RefreshOutcome = { kind: "ok"; grant: RefreshTokenGrant; next: string } | { kind: "invalid" } | { kind: "reuse"; familyId: string };
 
 /**
  * Rotation per developer.okta.com refresh-tokens guide: with ROTATE every use
@@ -201,8 +210,10 @@ type RefreshOutcome = { kind: "ok"; grant: RefreshGrant; next: string } | { kind
  * token"; the one passed in stays usable for `leeway` seconds. Using it after
  * that is reuse: "Okta immediately invalidates the most recently issued
  * refresh token and all access tokens issued since the user authenticated"
- * (okta-local revokes every refresh token of the family; its access tokens
- * are self-contained JWTs and stay valid until they expire). The idle window
+ * (okta-local revokes every refresh token of the family, and `/v1/introspect`
+ * and `/v1/userinfo` treat every access token issued with the family as
+ * invalid; a JWT verified offline stays valid until it expires, as Okta's
+ * own do). The idle window
  * (`refreshTokenWindowMinutes`) resets on every use. With STATIC the same
  * refresh token is returned (ASSUMPTION: the guide contradicts itself).
  * ASSUMPTION: a refresh is not evaluated against the access policies again;
@@ -229,6 +240,7 @@ async function refreshTokenGrant(context: TokenContext, clientId: string, form: 
       for (const member of Object.values(s.oauth.refreshTokens)) {
         if (member.familyId === grant.familyId) member.revoked = true;
       }
+      (s.oauth.revokedFamilies ??= {})[grant.familyId] = now;
       outcome = { kind: "reuse", familyId: grant.familyId };
       return;
     }
@@ -240,7 +252,7 @@ async function refreshTokenGrant(context: TokenContext, clientId: string, form: 
       outcome = { kind: "ok", grant: { ...grant, scopes: requested.length > 0 ? requested : grant.scopes }, next: grant.token };
       return;
     }
-    const successor: RefreshGrant = { ...grant, token: opaqueToken(32), lastUsedAt: now };
+    const successor: RefreshTokenGrant = { ...grant, token: opaqueToken(32), lastUsedAt: now };
     delete successor.rotatedTo;
     delete successor.rotatedAt;
     s.oauth.refreshTokens[successor.token] = successor;
@@ -263,6 +275,7 @@ async function refreshTokenGrant(context: TokenContext, clientId: string, form: 
     lifetimes: lifetimesOfGrant(store.state, grant.policyId, grant.ruleId),
     authTime: grant.authTime ?? Math.floor(now),
     refreshToken: result.next,
+    familyId: grant.familyId,
   });
 }
 

@@ -95,3 +95,15 @@ export async function verifyOwnJwt(
     return undefined;
   }
 }
+
+/**
+ * True for an access token issued with a refresh-token family that reuse
+ * detection revoked ("Okta immediately invalidates … all access tokens issued
+ * since the user authenticated", developer.okta.com refresh-tokens guide).
+ * `key` is a JWT's `jti`, or the org server's opaque token itself.
+ */
+export function revokedByReuse(state: OrgState, key: unknown): boolean {
+  if (typeof key !== "string") return false;
+  const record = state.oauth.familyAccessTokens?.[key];
+  return record !== undefined && state.oauth.revokedFamilies?.[record.familyId] !== undefined;
+}
