@@ -50,9 +50,10 @@ export interface OAuthTestOrg {
   close(): Promise<void>;
 }
 
-export async function startOAuthTestOrg(): Promise<OAuthTestOrg> {
+export async function startOAuthTestOrg(options: { now?: () => number } = {}): Promise<OAuthTestOrg> {
   const okta = await start({
     quiet: true,
+    ...options,
     seed: {
       users: [
         { ...USERS.alice, email: USERS.alice.login, firstName: "Alice", lastName: "Engineer", groups: ["stacklok-engineers"], profile: { roles: ["toolhive-admin", "dev"] } },

@@ -33,6 +33,8 @@ export interface StartOptions {
   apiToken?: string;
   /** Do not log to stderr. */
   quiet?: boolean;
+  /** The OAuth layer's clock, epoch seconds (fractional); tests move it to expire codes and tokens. */
+  now?: () => number;
 }
 
 export interface OktaLocal {
@@ -56,7 +58,7 @@ export async function start(options: StartOptions = {}): Promise<OktaLocal> {
 
   const store = new Store({ orgUrl: `http://${host}:${options.port ?? 0}`, statePath: options.statePath });
   const { app, requestLog } = buildServer({ store, apiToken, log });
-  registerOAuthRoutes(app, { store, orgUrl: () => store.orgUrl, log });
+  registerOAuthRoutes(app, { store, orgUrl: () => store.orgUrl, log, ...(options.now === undefined ? {} : { now: options.now }) });
 
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
