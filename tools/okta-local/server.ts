@@ -90,7 +90,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; req
           : toOktaError(error, bodyLimit);
       if (oktaError.statusCode >= 500) log(`${request.method} ${url}: ${oktaError.statusCode} ${oktaError.message}`);
       requestLog.push({ method: request.method, path: url, status: oktaError.statusCode, requestId: request.id, at: new Date().toISOString(), errorCode: oktaError.errorCode });
-      return reply.code(oktaError.statusCode).header("x-okta-request-id", request.id).type("application/json").send(oktaError.body());
+      void reply.code(oktaError.statusCode).header("x-okta-request-id", request.id).type("application/json").send(oktaError.body());
     },
   });
 

@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { SignJWT, importJWK, jwtVerify, type CryptoKey, type JWTPayload } from "jose";
 import type { OrgState, SigningKey } from "../store";
-import { OAuthError } from "./errors";
+import { notEmulated } from "./errors";
 
 /** The ID token's lifetime is fixed at 60 minutes (Okta's former OIDC reference). */
 export const ID_TOKEN_LIFETIME_SECONDS = 3600;
@@ -24,7 +24,8 @@ const importedKeys = new Map<string, { privateKey: CryptoKey; publicKey: CryptoK
 function signingKeyOf(state: OrgState, serverId: string): SigningKey {
   const key = state.signingKeys[serverId];
   if (key === undefined) {
-    throw new OAuthError("server_error", `okta-local has no signing key for authorization server '${serverId}'.`, 500);
+    // Every server gets a key when created; only a hand-edited state file lacks one.
+    throw notEmulated(`an authorization server without a signing key ('${serverId}'; its state file lost it)`);
   }
   return key;
 }
