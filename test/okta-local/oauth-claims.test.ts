@@ -2,7 +2,7 @@
  * The claims Okta puts in access and ID tokens, evaluated over a hand-built org.
  */
 import { describe, expect, it } from "vitest";
-import { GROUPS_CLAIM_LIMIT, accessTokenClaims, evaluateExpression, groupMatchesFilter, identityClaims, type ClaimSubject } from "../../tools/okta-local/oauth/claims";
+import { GROUPS_CLAIM_LIMIT, accessTokenClaims, compileGroupRegex, evaluateExpression, groupMatchesFilter, identityClaims, type ClaimSubject } from "../../tools/okta-local/oauth/claims";
 import { OAuthError } from "../../tools/okta-local/oauth/errors";
 import type { OrgState } from "../../tools/okta-local/store";
 import { ALICE, BOB, ENGINEERS, NATIVE_APP, SERVER_ID, buildOrg, claim } from "./oauth-state-fixture";
@@ -28,6 +28,26 @@ describe("groups claims", () => {
     expect(groupMatchesFilter("stacklok-engineers", "REGEX", "engineers")).toBe(false);
     expect(groupMatchesFilter("stacklok-engineers", "REGEX", "Stacklok-.*")).toBe(false);
     expect(groupMatchesFilter("a|stacklok-engineers", "REGEX", "a|stacklok-engineers")).toBe(false);
+  });
+
+  it("REGEX reads Java's syntax: identity escapes, a leading (?i), \\Q…\\E, \\A and \\z", () => {
+    expect(groupMatchesFilter("stacklok-engineers", "REGEX", "stacklok\\-.*")).toBe(true);
+    expect(groupMatchesFilter("stacklok_admins", "REGEX", "stacklok\\_admins")).toBe(true);
+    expect(groupMatchesFilter("Stacklok-Engineers", "REGEX", "(?i)stacklok-.*")).toBe(true);
+    expect(groupMatchesFilter("a.b", "REGEX", "\\Qa.b\\E")).toBe(true);
+    expect(groupMatchesFilter("axb", "REGEX", "\\Qa.b\\E")).toBe(false);
+    expect(groupMatchesFilter("admins", "REGEX", "\\Aadmins\\z")).toBe(true);
+    expect(groupMatchesFilter("Aadminsz", "REGEX", "\\Aadmins\\z")).toBe(false);
+    expect(groupMatchesFilter("++", "REGEX", "[+]+")).toBe(true);
+  });
+
+  it.each(["a.*+", "(?>a)", "a(?i)b", "(?s).*", "[a-z&&[^b]]", "[a[b]]", "\\p{Lu}.*", "a\\Z", "\\x{41}"])("calls the Java construct in %j unsupported (501 at the token endpoint)", (pattern) => {
+    expect(compileGroupRegex(pattern).kind).toBe("unsupported");
+    expect(() => groupMatchesFilter("a", "REGEX", pattern)).toThrowError(/okta-local does not emulate/);
+  });
+
+  it.each(["(", "[a-", "a\\", "\\y", "*a"])("calls %j invalid", (pattern) => {
+    expect(compileGroupRegex(pattern).kind).toBe("invalid");
   });
 
   it("EQUALS, STARTS_WITH and CONTAINS ignore case", () => {
