@@ -89,6 +89,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; req
           ? notFoundInPath(offendingPathSegment(url))
           : toOktaError(error, bodyLimit);
       if (oktaError.statusCode >= 500) log(`${request.method} ${url}: ${oktaError.statusCode} ${oktaError.message}`);
+      if (requestLog.length >= REQUEST_LOG_LIMIT) requestLog.splice(0, requestLog.length - REQUEST_LOG_LIMIT + 1);
       requestLog.push({ method: request.method, path: url, status: oktaError.statusCode, requestId: request.id, at: new Date().toISOString(), errorCode: oktaError.errorCode });
       void reply.code(oktaError.statusCode).header("x-okta-request-id", request.id).type("application/json").send(oktaError.body());
     },
