@@ -1,0 +1,112 @@
+/**
+ * The seed file: the users (and groups) an okta-local org starts with.
+ *
+ * ```yaml
+ * groups:                       # optional
+ *   - name: stacklok-dev-users
+ * users:
+ *   - login: alice@example.com
+ *     password: "…"
+ *     email: alice@example.com
+ *     firstName: Alice
+ *     lastName: Admin
+ *     groups: [stacklok-dev-users]    # group names, applied whenever such a group exists
+ *     profile: { roles: [toolhive-admin] }
+ * ```
+ * Unknown keys are refused so a typo does not silently drop a setting.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { z } from "zod";
+import { applySeededGroupNames, newGroup } from "./management/groups";
+import { addUser } from "./management/users";
+import type { OktaJson, Store } from "./store";
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+const seedUser = z.strictObject({
+  login: z.string().regex(EMAIL, "must be an email address (Okta's default login format)"),
+  password: z.string().min(1, "must not be empty"),
+  email: z.string().regex(EMAIL, "must be an email address"),
+  firstName: z.string().min(1, "must not be empty"),
+  lastName: z.string().min(1, "must not be empty"),
+  groups: z.array(z.string().min(1, "a group name must not be empty")).default([]),
+  profile: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const seedFileSchema = z.strictObject({
+  users: z.array(seedUser).default([]),
+  groups: z.array(z.strictObject({ name: z.string().min(1, "must not be empty"), description: z.string().optional() })).default([]),
+});
+
+export type SeedFile = z.input<typeof seedFileSchema>;
+type ParsedSeed = z.output<typeof seedFileSchema>;
+
+export class SeedError extends Error {}
+
+/** Parses and checks a seed; every problem names the key, the value and what is accepted. */
+export function parseSeed(input: unknown, source = "seed"): ParsedSeed {
+  const result = seedFileSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "(top level)";
+      const value = valueAt(input, issue.path);
+      return `  ${key}: ${issue.message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`;
+    });
+    throw new SeedError(`${source} is not a valid okta-local seed:\n${lines.join("\n")}`);
+  }
+  const logins = new Set<string>();
+  for (const [index, user] of result.data.users.entries()) {
+    const login = user.login.toLowerCase();
+    if (logins.has(login)) throw new SeedError(`${source} is not a valid okta-local seed:\n  users[${index}].login: ${JSON.stringify(user.login)} appears twice; logins are unique`);
+    logins.add(login);
+  }
+  return result.data;
+}
+
+export function readSeedFile(path: string): ParsedSeed {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new SeedError(`cannot read seed file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new SeedError(`seed file ${path} is not YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseSeed(document, `seed file ${path}`);
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** Applies a seed; users and groups that already exist (by login, by name) are kept, so a reloaded state file is not duplicated. */
+export function applySeed(store: Store, seed: ParsedSeed): void {
+  store.mutate((s) => {
+    const groupByName = (name: string) => Object.values(s.groups).find((g) => String((g.profile as OktaJson).name).toLowerCase() === name.toLowerCase());
+    for (const group of seed.groups) {
+      if (groupByName(group.name)) continue;
+      const id = store.newId("00g");
+      s.groups[id] = newGroup(id, group.name, group.description ?? "", "OKTA_GROUP");
+      s.groupMembers[id] = [];
+    }
+    for (const user of seed.users) {
+      const existing = Object.values(s.users).find((u) => String((u.profile as OktaJson).login).toLowerCase() === user.login.toLowerCase());
+      const id = existing ? String(existing.id) : store.newId("00u");
+      if (!existing) {
+        addUser(s, id, { ...user.profile, login: user.login, email: user.email, firstName: user.firstName, lastName: user.lastName }, user.password, true);
+      }
+      s.seededGroupNames[id] = user.groups;
+    }
+    for (const groupId of Object.keys(s.groups)) applySeededGroupNames(s, groupId);
+  });
+}
