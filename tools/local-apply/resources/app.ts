@@ -84,9 +84,10 @@ export function appBody(inputs: Props, isNew: boolean, stateSecret = ""): Json {
 
   const settings: Json = { oauthClient: client, notes: {} };
   if (inputs["implicitAssignment"] === true) settings["implicitAssignment"] = true;
-  const hide: Json = {};
-  if (bool(inputs, "hideIos")) hide["iOS"] = true;
-  if (bool(inputs, "hideWeb")) hide["web"] = true;
+  // BuildAppVisibilityV6 starts from NewApplicationVisibilityHideWithDefaults,
+  // which sets both keys false, and only overrides the ones set true: both
+  // are always on the wire.
+  const hide: Json = { iOS: bool(inputs, "hideIos"), web: bool(inputs, "hideWeb") };
   return {
     label: str(inputs, "label"),
     name: str(inputs, "preconfiguredApp") || "oidc_client",
@@ -135,6 +136,13 @@ export function appState(app: Json): Props {
     grantTypes: list(client["grant_types"]),
     postLogoutRedirectUris: list(client["post_logout_redirect_uris"]),
     implicitAssignment: settings["implicitAssignment"] === true,
+    // Set on every read, null and absent reading as "" (GetClientUri and the like).
+    clientUri: client["client_uri"] ?? "",
+    logoUri: client["logo_uri"] ?? "",
+    tosUri: client["tos_uri"] ?? "",
+    policyUri: client["policy_uri"] ?? "",
+    loginUri: client["initiate_login_uri"] ?? "",
+    jwksUri: client["jwks_uri"] ?? "",
   };
   if (typeof template["template"] === "string" && template["template"] !== "") {
     state["userNameTemplate"] = template["template"];

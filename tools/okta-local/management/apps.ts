@@ -47,9 +47,28 @@ const oidcAppBody = z.looseObject({
         .optional(),
     })
     .optional(),
+  visibility: z
+    .looseObject({
+      autoSubmitToolbar: z.boolean().optional(),
+      hide: z.looseObject({ iOS: z.boolean().optional(), web: z.boolean().optional() }).optional(),
+    })
+    .optional(),
+  accessibility: z.looseObject({ selfService: z.boolean().optional() }).optional(),
   settings: z.looseObject({
+    implicitAssignment: z.boolean().optional(),
     oauthClient: z.looseObject({
       application_type: z.enum(["web", "native", "browser", "service"]).optional(),
+      // Okta's spec caps client_uri and logo_uri at 1024 characters (OpenIdConnectApplicationSettingsClient).
+      // null is what a GET shows for an unset one, so a client PUTting a read app back sends it.
+      client_uri: z.string().max(1024).nullable().optional(),
+      logo_uri: z.string().max(1024).nullable().optional(),
+      policy_uri: z.string().nullable().optional(),
+      tos_uri: z.string().nullable().optional(),
+      jwks_uri: z.string().nullable().optional(),
+      initiate_login_uri: z.string().nullable().optional(),
+      idp_initiated_login: z
+        .looseObject({ mode: z.enum(["DISABLED", "SPEC", "OKTA"]).optional(), default_scope: z.array(z.string()).optional() })
+        .optional(),
       grant_types: z.array(z.enum(GRANT_TYPES)).min(1, "at least one grant type"),
       response_types: z.array(z.enum(["code", "token", "id_token"])).optional(),
       redirect_uris: z.array(z.string().min(1)).optional(),
@@ -88,6 +107,25 @@ function oauthClientSettings(body: OidcAppBody): { credentials: OktaJson; settin
   if ((client.grant_types.includes("authorization_code") || client.grant_types.includes("implicit")) && redirects.length === 0) {
     problems.push({ field: "settings.oauthClient.redirect_uris", message: "authorization_code and implicit apps need at least one redirect URI" });
   }
+  // Okta's spec (OpenIdConnectApplicationIdpInitiatedLogin.mode): "For OKTA or
+  // SPEC modes, the client must have an initiate_login_uri registered", and web
+  // and SPA apps in those modes need an authorization_code, implicit or
+  // interaction_code grant. The cause's text is Okta's error catalogue entry
+  // missing_initiate_login_uri; ASSUMPTION: /api/v1/apps reports it as E0000001
+  // on the field, like its other validation failures.
+  const loginMode = client.idp_initiated_login?.mode ?? "DISABLED";
+  const loginUri = client.initiate_login_uri ?? "";
+  if (loginMode !== "DISABLED" && loginUri === "") {
+    problems.push({ field: "settings.oauthClient.initiate_login_uri", message: `initiate_login_uri is missing. idp_initiated_login.mode ${loginMode} needs the URI Okta opens to start a sign-in; set one or use mode DISABLED` });
+  }
+  if (loginMode !== "DISABLED" && (applicationType === "web" || applicationType === "browser") && !client.grant_types.some((g) => g === "authorization_code" || g === "implicit" || g === "interaction_code")) {
+    problems.push({ field: "settings.oauthClient.idp_initiated_login.mode", message: `${loginMode} needs grant_types to include authorization_code, implicit or interaction_code for a ${applicationType} app (got ${JSON.stringify(client.grant_types)})` });
+  }
+  // ASSUMPTION: Okta refuses an initiate_login_uri that is not an absolute URI
+  // (its catalogue's invalid_initiate_login_uri, "The initiate_login_uri is invalid.").
+  if (loginUri !== "" && !URL.canParse(loginUri)) {
+    problems.push({ field: "settings.oauthClient.initiate_login_uri", message: `The initiate_login_uri is invalid: it must be an absolute URI such as https://app.example.com/login (got ${JSON.stringify(loginUri)})` });
+  }
   for (const [key, uris] of [["redirect_uris", redirects], ["post_logout_redirect_uris", client.post_logout_redirect_uris ?? []]] as const) {
     uris.forEach((uri, index) => {
       const problem = redirectUriProblem(uri);
@@ -96,17 +134,26 @@ function oauthClientSettings(body: OidcAppBody): { credentials: OktaJson; settin
   }
   if (problems.length) throw validationFailed(problems);
 
+  // Okta keeps what it is given and returns it on every read. Recorded: an app
+  // without client_uri and logo_uri shows them as null, and one without
+  // initiate_login_uri, policy_uri, tos_uri or jwks_uri leaves them out.
+  const optionalUris: OktaJson = {};
+  for (const key of ["initiate_login_uri", "policy_uri", "tos_uri", "jwks_uri"] as const) {
+    const value = client[key];
+    if (typeof value === "string" && value !== "") optionalUris[key] = value;
+  }
   const settings: OktaJson = {
-    client_uri: null,
-    logo_uri: null,
+    client_uri: client.client_uri || null,
+    logo_uri: client.logo_uri || null,
     redirect_uris: redirects,
     ...(client.post_logout_redirect_uris ? { post_logout_redirect_uris: client.post_logout_redirect_uris } : {}),
     response_types: client.response_types ?? ["code"],
     grant_types: client.grant_types,
+    ...optionalUris,
     application_type: applicationType,
     consent_method: client.consent_method ?? "TRUSTED",
     issuer_mode: client.issuer_mode ?? "DYNAMIC",
-    idp_initiated_login: { mode: "DISABLED", default_scope: [] },
+    idp_initiated_login: { mode: loginMode, default_scope: client.idp_initiated_login?.default_scope ?? [] },
     wildcard_redirect: client.wildcard_redirect ?? "DISABLED",
     dpop_bound_access_tokens: false,
     participate_slo: false,
@@ -122,6 +169,26 @@ function oauthClientSettings(body: OidcAppBody): { credentials: OktaJson; settin
   };
   // Only secret-based client authentication gets a secret (recorded: private_key_jwt apps have none).
   return { credentials, settings, issuesSecret: authMethod === "client_secret_basic" || authMethod === "client_secret_post" || authMethod === "client_secret_jwt" };
+}
+
+/**
+ * The dashboard tile and self-service settings, kept as sent: `hide.web`
+ * false is what puts the app on the Okta dashboard. ASSUMPTION: a key left
+ * out takes the default of Okta's spec (ApplicationVisibility: autoLaunch,
+ * autoSubmitToolbar, hide.iOS and hide.web false; ApplicationAccessibility:
+ * selfService false), and a PUT, which replaces the app, does the same.
+ */
+function dashboardSettings(body: OidcAppBody): { visibility: OktaJson; accessibility: OktaJson } {
+  const hide = body.visibility?.hide;
+  return {
+    visibility: {
+      autoLaunch: false,
+      autoSubmitToolbar: body.visibility?.autoSubmitToolbar ?? false,
+      hide: { iOS: hide?.iOS ?? false, web: hide?.web ?? false },
+      appLinks: { oidc_client_link: true },
+    },
+    accessibility: { selfService: body.accessibility?.selfService ?? false, errorRedirectUrl: null, loginRedirectUrl: null },
+  };
 }
 
 /**
@@ -187,6 +254,7 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
     const body = parseBody(oidcAppBody, request.body);
     const activate = booleanQuery(request, "activate", true);
     const { credentials, settings, issuesSecret } = oauthClientSettings(body);
+    const { visibility, accessibility } = dashboardSettings(body);
     const created = store.mutate((s) => {
       const requestedId = body.credentials?.oauthClient?.client_id;
       // ASSUMPTION: okta-local assigns client ids; a caller-chosen client_id (which Okta accepts) is refused rather than half-honoured.
@@ -200,8 +268,8 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
         status: activate ? "ACTIVE" : "INACTIVE",
         lastUpdated: now,
         created: now,
-        accessibility: { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null },
-        visibility: { autoLaunch: false, autoSubmitToolbar: false, hide: { iOS: true, web: true }, appLinks: { oidc_client_link: true } },
+        accessibility,
+        visibility,
         features: [],
         signOnMode: "OPENID_CONNECT",
         credentials: {
@@ -210,7 +278,7 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
           // client_id is the app id (recorded).
           oauthClient: { ...credentials, client_id: id },
         },
-        settings: { app: {}, notifications: { vpn: { network: { connection: "DISABLED" }, message: null, helpUrl: null } }, manualProvisioning: false, implicitAssignment: false, notes: { admin: null, enduser: null }, oauthClient: settings },
+        settings: { app: {}, notifications: { vpn: { network: { connection: "DISABLED" }, message: null, helpUrl: null } }, manualProvisioning: false, implicitAssignment: body.settings.implicitAssignment ?? false, notes: { admin: null, enduser: null }, oauthClient: settings },
       };
       s.apps[id] = stored;
       if (issuesSecret) s.clientSecrets[id] = body.credentials?.oauthClient?.client_secret ?? randomSecret(48);
@@ -227,6 +295,7 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
   app.put("/api/v1/apps/:appId", (request) => {
     const body = parseBody(oidcAppBody, request.body);
     const { credentials, settings, issuesSecret } = oauthClientSettings(body);
+    const { visibility, accessibility } = dashboardSettings(body);
     const updated = store.mutate((s) => {
       const current = lookup(s.apps, params(request).appId ?? "", "AppInstance");
       const id = String(current.id);
@@ -234,8 +303,10 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
       Object.assign(current, {
         label: body.label,
         lastUpdated: timestamp(),
+        accessibility,
+        visibility,
         credentials: { ...currentCredentials, oauthClient: { ...credentials, client_id: id } },
-        settings: { ...(current.settings as OktaJson), oauthClient: settings },
+        settings: { ...(current.settings as OktaJson), implicitAssignment: body.settings.implicitAssignment ?? false, oauthClient: settings },
       });
       // ASSUMPTION: PUT keeps the secret unless the body sets one; a method without secrets drops it.
       if (!issuesSecret) delete s.clientSecrets[id];
