@@ -192,6 +192,41 @@ describe("OIDC app body (resource_okta_app_oauth.go buildAppOAuthV6)", () => {
   });
 });
 
+describe("a dashboard tile (hide_web false, login_mode SPEC)", () => {
+  const tileApp = oauthApp.withDefaults({
+    label: "Stacklok Cloud UI (prod)",
+    type: "web",
+    grantTypes: ["authorization_code", "refresh_token"],
+    responseTypes: ["code"],
+    redirectUris: ["https://cloud.example.com/api/auth/callback"],
+    postLogoutRedirectUris: ["https://cloud.example.com/signed-out"],
+    hideWeb: false,
+    hideIos: true,
+    loginMode: "SPEC",
+    loginUri: "https://cloud.example.com",
+    status: "ACTIVE",
+  });
+
+  it("sends both hide keys, the false one included, with the login URI and mode", () => {
+    const body = appBody(tileApp, true);
+    expect(body["visibility"]).toMatchObject({ hide: { iOS: true, web: false } });
+    expect(asRecord(asRecord(body["settings"])["oauthClient"])).toMatchObject({
+      initiate_login_uri: "https://cloud.example.com",
+      idp_initiated_login: { mode: "SPEC", default_scope: [] },
+    });
+  });
+
+  it("reads the tile back as set, and sees a login URI or tile that Okta no longer holds", () => {
+    const body = appBody(tileApp, true);
+    const answer = { ...body, id: "0oa2", status: "ACTIVE" };
+    expect(changedInputs(oauthApp, tileApp, { ...tileApp, ...appState(answer) })).toEqual([]);
+    const client = asRecord(asRecord(body["settings"])["oauthClient"]);
+    const { initiate_login_uri: _dropped, ...withoutUri } = client;
+    const lost = { ...answer, visibility: { hide: { iOS: true, web: true } }, settings: { ...asRecord(body["settings"]), oauthClient: withoutUri } };
+    expect(changedInputs(oauthApp, tileApp, { ...tileApp, ...appState(lost) }).sort()).toEqual(["hideWeb", "loginUri"]);
+  });
+});
+
 describe("app group assignments (resource_okta_app_group_assignments.go)", () => {
   it("PUTs {id, profile} and leaves a zero priority out", () => {
     expect(groupAssignmentBody({ id: "00g1", profile: "{}" })).toEqual({ id: "00g1", profile: {} });

@@ -50,6 +50,65 @@ describe("OIDC apps", () => {
     expect(badLeeway.status).toBe(400);
   });
 
+  it("keeps the dashboard tile, login URIs and IdP-initiated login it is given, on create and on replace", async () => {
+    const tile = {
+      ...webAppBody("tile", {
+        initiate_login_uri: "https://ui.example.com/",
+        idp_initiated_login: { mode: "SPEC", default_scope: [] },
+        client_uri: "https://ui.example.com/about",
+        logo_uri: "https://ui.example.com/logo.png",
+        policy_uri: "https://ui.example.com/privacy",
+        tos_uri: "https://ui.example.com/terms",
+        post_logout_redirect_uris: ["https://ui.example.com/signed-out"],
+      }),
+      visibility: { autoSubmitToolbar: false, hide: { iOS: true, web: false } },
+    };
+    const created = await t.call("POST", "/api/v1/apps", tile);
+    expect(created.status).toBe(200);
+    const read = await t.call("GET", `/api/v1/apps/${created.body.id}`);
+    for (const app of [created.body, read.body]) {
+      expect(app.visibility).toMatchObject({ hide: { iOS: true, web: false } });
+      expect(settingsClient(app)).toMatchObject({
+        initiate_login_uri: "https://ui.example.com/",
+        idp_initiated_login: { mode: "SPEC", default_scope: [] },
+        client_uri: "https://ui.example.com/about",
+        logo_uri: "https://ui.example.com/logo.png",
+        policy_uri: "https://ui.example.com/privacy",
+        tos_uri: "https://ui.example.com/terms",
+        post_logout_redirect_uris: ["https://ui.example.com/signed-out"],
+      });
+    }
+    // PUT replaces the app: a tile hidden again and a login mode turned off are what the next GET shows.
+    const hidden = { ...webAppBody("tile"), visibility: { hide: { iOS: true, web: true } } };
+    expect((await t.call("PUT", `/api/v1/apps/${created.body.id}`, hidden)).status).toBe(200);
+    const after = await t.call("GET", `/api/v1/apps/${created.body.id}`);
+    expect(after.body.visibility).toMatchObject({ hide: { iOS: true, web: true } });
+    expect(settingsClient(after.body)).toMatchObject({ client_uri: null, logo_uri: null, idp_initiated_login: { mode: "DISABLED", default_scope: [] } });
+    expect(settingsClient(after.body)).not.toHaveProperty("initiate_login_uri");
+    // A GET's body (nulls included) goes back through PUT unchanged.
+    expect((await t.call("PUT", `/api/v1/apps/${created.body.id}`, after.body)).status).toBe(200);
+  });
+
+  it("refuses SPEC or OKTA IdP-initiated login without an initiate_login_uri, or a web app without a redirect grant", async () => {
+    const noUri = await t.call("POST", "/api/v1/apps", webAppBody("spec-no-uri", { idp_initiated_login: { mode: "SPEC", default_scope: [] } }));
+    expect(noUri.status).toBe(400);
+    const error = expectOktaError(noUri.body);
+    expect(error.errorSummary).toBe("Api validation failed: settings.oauthClient.initiate_login_uri");
+    expect(error.errorCauses[0]?.errorSummary).toMatch(/initiate_login_uri is missing.*SPEC/);
+    const badUri = await t.call("POST", "/api/v1/apps", webAppBody("spec-bad-uri", { idp_initiated_login: { mode: "OKTA", default_scope: ["openid"] }, initiate_login_uri: "/login" }));
+    expect(badUri.status).toBe(400);
+    expect(expectOktaError(badUri.body).errorCauses[0]?.errorSummary).toMatch(/initiate_login_uri is invalid.*"\/login"/);
+    const noRedirectGrant = await t.call("POST", "/api/v1/apps", {
+      ...webAppBody("spec-cc", { grant_types: ["client_credentials"], response_types: ["token"], idp_initiated_login: { mode: "SPEC" }, initiate_login_uri: "https://ui.example.com/" }),
+    });
+    expect(noRedirectGrant.status).toBe(400);
+    expect(expectOktaError(noRedirectGrant.body).errorSummary).toBe("Api validation failed: settings.oauthClient.idp_initiated_login.mode");
+    const unknownMode = await t.call("POST", "/api/v1/apps", webAppBody("mode", { idp_initiated_login: { mode: "ALWAYS" } }));
+    expect(unknownMode.status).toBe(400);
+    const apps = await t.call<Json[]>("GET", "/api/v1/apps?q=spec-");
+    expect(apps.body).toEqual([]);
+  });
+
   it("refuses token_endpoint_auth_method none without pkce_required", async () => {
     const body = nativeAppBody("no-pkce");
     body.credentials.oauthClient.pkce_required = false;
