@@ -271,26 +271,60 @@ describe("changed redirect URIs", () => {
 });
 
 describe("the dev example stack on okta-local", () => {
-  let org: Org | undefined;
+  let org: Org;
+  let first: ApplyResult;
+  beforeAll(async () => {
+    org = await freshOrg();
+    first = await org.apply("dev");
+  }, HOOK_TIMEOUT);
   afterAll(() => dispose(org), HOOK_TIMEOUT);
 
-  // The dev stack runs mode: single with two audiences on the `default`
-  // server; Okta (and okta-local) allow one audience per server. The program
-  // is being fixed to give single mode one audience; until then this test
-  // records the refusal, and flips to the todo below once the fix lands.
-  it("single mode's two audiences on one server are refused with Okta's error", async () => {
-    org = await freshOrg();
-    const refused = org.apply("dev");
-    await expect(refused).rejects.toThrow(/'audiences' must be an array with exactly one value[\s\S]*E0000001/);
-    await expect(refused).rejects.toThrow(/AuthServerDefault::default/);
+  it("applies single mode on its own custom server: one audience, one issuer for both components, default left alone", () => {
+    const state = org.okta.store.state;
+    const em = obj(first.outputs["enterpriseManager"]);
+    const ui = obj(first.outputs["cloudUi"]);
+    expect(first.outputs["mode"]).toBe("single");
+    // One server serves both components: the same issuer and audience in both outputs.
+    expect(ui["issuer"]).toBe(em["issuer"]);
+    expect(ui["audience"]).toBe(em["audience"]);
+    expect(String(em["issuer"]).startsWith(`${org.okta.url}/oauth2/aus`)).toBe(true);
+    const server = state.authorizationServers[idFromIssuer(em["issuer"])];
+    expect(server).toMatchObject({ name: "stacklok-dev", issuer: em["issuer"], audiences: [em["audience"]], status: "ACTIVE" });
+    expect(server?.["default"]).not.toBe(true);
+    const servers = Object.values(state.authorizationServers);
+    expect(servers.map((s) => s["name"]).sort()).toEqual(["default", "stacklok-dev"]);
+    expect(servers.find((s) => s["default"] === true)?.["audiences"]).toEqual(["api://default"]);
+    const scopeNames = Object.values(state.scopes[String(server?.["id"])] ?? {}).map((s) => s["name"]);
+    expect(scopeNames).toContain(em["requiredScope"]);
+
+    // Both apps get tokens from that server; the Cloud UI is a dashboard tile opening its URL, the CLI is hidden.
+    const policies = Object.values(state.policies[String(server?.["id"])] ?? {});
+    const admitted = policies.flatMap((p) => obj(obj(p["conditions"])["clients"])["include"] as unknown[]);
+    expect(admitted.sort()).toEqual([em["clientId"], ui["clientId"]].sort());
+    const cli = state.apps[String(em["clientId"])];
+    const cloudUi = state.apps[String(ui["clientId"])];
+    expect(cli?.["label"]).toMatch(/dev/);
+    expect(obj(cli?.["visibility"])["hide"]).toEqual({ iOS: true, web: true });
+    expect(obj(cloudUi?.["visibility"])["hide"]).toEqual({ iOS: true, web: false });
+    expect(obj(obj(cloudUi?.["settings"])["oauthClient"])).toMatchObject({
+      initiate_login_uri: "https://stacklok.dev.example.com",
+      idp_initiated_login: { mode: "SPEC", default_scope: [] },
+    });
+    expect(ui["clientSecret"]).toBe(state.clientSecrets[String(ui["clientId"])]);
   });
 
-  it.todo("applies the dev stack in single mode once single mode carries one audience");
+  it("a second apply writes nothing", async () => {
+    const from = org.logged();
+    const second = await org.apply("dev");
+    expect(org.writesSince(from)).toEqual([]);
+    expect(second.steps.every((s) => s.step === "same")).toBe(true);
+    expect(second.outputs).toEqual(first.outputs);
+  });
 
   it("applies the dev stack per component, each server with its own issuer", async () => {
     const fresh = await freshOrg();
     try {
-      const result = await fresh.apply("dev", { config: { mode: "per-component" } });
+      const result = await fresh.apply("dev", { config: { mode: "per-component", authorizationServer: null } });
       const em = obj(result.outputs["enterpriseManager"]);
       const ui = obj(result.outputs["cloudUi"]);
       expect(em["issuer"]).not.toBe(ui["issuer"]);
@@ -301,6 +335,81 @@ describe("the dev example stack on okta-local", () => {
     } finally {
       await dispose(fresh);
     }
+  });
+});
+
+describe("single mode adopting default", () => {
+  let org: Org;
+  let defaultId: string;
+  let first: ApplyResult;
+  let firstWrites: { method: string; path: string }[];
+  beforeAll(async () => {
+    org = await freshOrg();
+    // An org whose default server issues with DYNAMIC, not the ORG_URL a new server gets.
+    const found = Object.values(org.okta.store.state.authorizationServers).find((s) => s["default"] === true);
+    defaultId = String(found?.["id"]);
+    const put = await fetch(`${org.okta.url}/api/v1/authorizationServers/${defaultId}`, {
+      method: "PUT",
+      headers: { authorization: `SSWS ${org.okta.apiToken}`, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ name: "default", description: "Default Authorization Server for your Applications", audiences: ["api://default"], issuerMode: "DYNAMIC" }),
+    });
+    if (put.status !== 200) throw new Error(`setting default's issuer mode: ${put.status} ${await put.text()}`);
+    const from = org.logged();
+    first = await org.apply("dev", { config: { authorizationServer: "default" } });
+    firstWrites = org.writesSince(from);
+  }, HOOK_TIMEOUT);
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
+
+  it("PUTs default with the one audience and the issuer mode it already had, and creates no server", () => {
+    const em = obj(first.outputs["enterpriseManager"]);
+    const ui = obj(first.outputs["cloudUi"]);
+    expect(em["issuer"]).toBe(`${org.okta.url}/oauth2/default`);
+    expect(ui["issuer"]).toBe(em["issuer"]);
+    expect(ui["audience"]).toBe(em["audience"]);
+    expect(firstWrites.filter((w) => w.method === "PUT" && w.path === `/api/v1/authorizationServers/${defaultId}`)).toHaveLength(1);
+    expect(firstWrites.filter((w) => w.method === "POST" && w.path === "/api/v1/authorizationServers")).toEqual([]);
+    const servers = Object.values(org.okta.store.state.authorizationServers);
+    expect(servers.map((s) => s["name"])).toEqual(["default"]);
+    expect(servers[0]).toMatchObject({ audiences: [em["audience"]], issuerMode: "DYNAMIC" });
+    // The program asks for that mode itself (the provider keeps what it is given), not Okta keeping the old one.
+    const adopted = first.resources.find((r) => r.type === "okta:index/authServerDefault:AuthServerDefault");
+    expect(adopted?.inputs).toMatchObject({ name: "default", audiences: [em["audience"]], issuerMode: "DYNAMIC" });
+  });
+
+  it("a second apply writes nothing", async () => {
+    const from = org.logged();
+    const second = await org.apply("dev", { config: { authorizationServer: "default" } });
+    expect(org.writesSince(from)).toEqual([]);
+    expect(second.outputs).toEqual(first.outputs);
+  });
+});
+
+describe("two audiences on one server", () => {
+  let org: Org;
+  beforeAll(async () => {
+    org = await freshOrg();
+  }, HOOK_TIMEOUT);
+  afterAll(() => dispose(org), HOOK_TIMEOUT);
+
+  it("okta-local refuses them with Okta's error", async () => {
+    const created = await fetch(`${org.okta.url}/api/v1/authorizationServers`, {
+      method: "POST",
+      headers: { authorization: `SSWS ${org.okta.apiToken}`, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ name: "shared", description: "two audiences", audiences: ["enterprise-manager", "cloud-ui"] }),
+    });
+    expect(created.status).toBe(400);
+    const error = obj(await created.json());
+    expect(error["errorCode"]).toBe("E0000001");
+    expect(error["errorCauses"]).toEqual([{ errorSummary: "audiences: 'audiences' must be an array with exactly one value." }]);
+    expect(Object.values(org.okta.store.state.authorizationServers).map((s) => s["name"])).toEqual(["default"]);
+  });
+
+  it("the program refuses a second audience in single mode before any request", async () => {
+    const before = org.logged();
+    const refused = org.apply("dev", { config: { audiences: { enterpriseManager: "enterprise-manager", cloudUi: "cloud-ui" } } });
+    await expect(refused).rejects.toThrow(ApplyFailedError);
+    await expect(refused).rejects.toThrow(/audiences\.cloudUi[\s\S]*exactly one audience per authorization server/);
+    expect(org.logged()).toBe(before);
   });
 });
 
