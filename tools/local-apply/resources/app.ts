@@ -26,8 +26,9 @@ const APPS = "/api/v1/apps";
  * buildAppOAuthV6. Field names are Okta's (snake_case inside `oauthClient`).
  * ASSUMPTION: okta-sdk-golang v6's `...WithDefaults()` constructors add
  * `consent_method: TRUSTED` and `dpop_bound_access_tokens: false` to the
- * client settings (read from its model source) and nothing else that the
- * builder does not set itself; `visibility.autoSubmitToolbar` and
+ * client settings and `hide: {iOS: false, web: false}` to the visibility
+ * (read from its model source), and nothing else that the builder does not
+ * set itself; `visibility.autoSubmitToolbar` and
  * `accessibility.selfService` are sent as false, Okta's documented defaults.
  */
 export function appBody(inputs: Props, isNew: boolean, stateSecret = ""): Json {
