@@ -211,3 +211,27 @@ export const PROVIDER_DEFAULT_GRANT_TYPES: Readonly<Record<string, readonly stri
     Okta.oktaGrantType.mfaOtp,
   ],
 };
+
+/**
+ * The Registry Server's roles (toolhive-registry-server
+ * `internal/config/config.go` `RolesConfig`). Each is a list of claim maps:
+ * the keys of one map must all match the token, any map in the list grants
+ * the role, and an empty map never matches (`internal/auth/roles.go`). With
+ * no `authz` block every authenticated user holds every role
+ * (`internal/auth/authz_middleware.go`), so the program always emits one.
+ */
+export const REGISTRY_ROLES = ["superAdmin", "manageSources", "manageRegistries", "manageEntries"] as const;
+export type RegistryRole = (typeof REGISTRY_ROLES)[number];
+
+/**
+ * The Stacklok Enterprise platform's built-in `ClusterPlatformRole`s: `reader`
+ * grants the MCP read operations and `call_tool`, `writer` every action
+ * (docs-website `docs/platform/enterprise-authz/intro.mdx`, "Built-in roles").
+ */
+export const PLATFORM_ROLE = { writer: "writer", reader: "reader" } as const;
+
+/** API versions of the Kubernetes objects the stack outputs describe. */
+export const KUBERNETES_API = {
+  clusterPlatformRoleBinding: { apiVersion: "platform.enterprise.stacklok.com/v1alpha1", kind: "ClusterPlatformRoleBinding" },
+  mcpOidcConfig: { apiVersion: "toolhive.stacklok.dev/v1beta1", kind: "MCPOIDCConfig" },
+} as const;

@@ -11,6 +11,14 @@ const urls = {
   registryUrl: "https://registry.example.com",
 };
 
+/** Every registry role to the created admin group, matched on the groups claim. */
+const DEFAULT_REGISTRY_ROLES = {
+  superAdmin: [{ groups: "stacklok-dev-admins" }],
+  manageSources: [{ groups: "stacklok-dev-admins" }],
+  manageRegistries: [{ groups: "stacklok-dev-admins" }],
+  manageEntries: [{ groups: "stacklok-dev-admins" }],
+};
+
 let single: RunResult;
 let perComponent: RunResult;
 
@@ -106,6 +114,7 @@ describe.each([
                   { name: "cloud-ui", issuerUrl: ui.issuer, audience: "cloud-ui" },
                 ],
               },
+              authz: { roles: DEFAULT_REGISTRY_ROLES },
             },
           },
         },
