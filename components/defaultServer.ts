@@ -42,7 +42,8 @@ export function defaultServerFindings(
   }
   const warnings: string[] = [];
   if (!ours) {
-    const dropped = current.audiences.filter((a) => !ourAudiences.includes(a));
+    // The data source leaves audiences out when the server has none.
+    const dropped = (current.audiences ?? []).filter((a) => !ourAudiences.includes(a));
     if (dropped.length > 0) {
       warnings.push(
         `Adopting Okta's "default" authorization server replaces its audiences: ${dropped.join(", ")} ` +

@@ -32,6 +32,12 @@ describe("deciding whether default may be adopted", () => {
     expect(findings.error).toContain("stacklok-identity:takeOverDefaultServer");
   });
 
+  it("adopts a server whose data source result has no audiences, warning about nothing", () => {
+    // The okta.auth.getServer result leaves `audiences` out for a server that has none.
+    const current = { description: "Default Authorization Server for your Applications" } as { description: string; audiences: string[] };
+    expect(defaultServerFindings(current, ours, "p/dev", false)).toEqual({ warnings: [] });
+  });
+
   it("takes over when told to, and says so", () => {
     const findings = defaultServerFindings({ description: described("p/staging"), audiences: ours }, ours, "p/dev", true);
     expect(findings.error).toBeUndefined();
@@ -87,5 +93,16 @@ describe("the program", () => {
     expect(run.invocations).toEqual([{ token: "okta:auth/getServer:getServer", inputs: { name: "default" } }]);
     const server = oktaResources(run).find((r) => r.type === "okta:index/authServerDefault:AuthServerDefault");
     expect(ownerFromDescription(server?.inputs["description"] as string)).toBe("stacklok-identity/dev");
+  });
+});
+
+describe("an org whose default server has no audiences", () => {
+  it("is adopted without crashing", async () => {
+    const run = await runProgram({
+      config: { ...baseConfig },
+      defaultServer: { description: "Default Authorization Server for your Applications" } as { description: string; audiences: string[] },
+    });
+    expect(run.error).toBeUndefined();
+    expect(oktaResources(run).some((r) => r.type === "okta:index/authServerDefault:AuthServerDefault")).toBe(true);
   });
 });
