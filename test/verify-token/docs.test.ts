@@ -15,8 +15,11 @@ describe("docs/verify-token.md", () => {
     expect([...tableCodes].sort()).toEqual(Object.values(ReasonCode).sort());
   });
 
-  it("carries measured benchmark numbers", () => {
-    expect(doc).not.toContain("BENCHMARK_RESULTS");
-    expect(doc).toMatch(/\| \d+ \| [\d,]+ \| [\d,]+ \| \d+\.\d\d \|/);
+  it("links to the measured benchmark, which docs/performance.md carries", () => {
+    const performance = readFileSync(join(__dirname, "..", "..", "docs", "performance.md"), "utf8");
+    expect(doc).toContain("performance.md");
+    expect(performance).not.toContain("BENCHMARK_RESULTS");
+    // rounds | load | ours (tokens/s) | @okta/jwt-verifier (tokens/s) | ratio
+    expect(performance).toMatch(/\| \d+ \| [^|]+ \| [\d,]+ \| [\d,]+ \| \d+\.\d\d \|/);
   });
 });
