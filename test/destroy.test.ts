@@ -1,7 +1,7 @@
 /**
  * The stack is safe to destroy. Pins README's
  * "What a destroy leaves behind": with `protect: true` exactly the apps (a new
- * app is a new client ID for every user), the created group and custom
+ * app is a new client ID for every user), the created groups and custom
  * servers refuse deletion; the org-wide `roles` attribute is retained on
  * every stack; nothing else is guarded, so a destroy removes it.
  *
@@ -50,7 +50,7 @@ const ROLES_ATTRIBUTE = `${T.userSchemaProperty}::roles-attribute`;
 describe.each(layouts)("destroying a production stack ($layout)", ({ overrides, customServers }) => {
   const run = () => runProgram({ config: { ...prod.config, ...overrides }, extraConfig: prod.extraConfig, stack: "prod" });
 
-  it("is refused for exactly the apps, the created group and custom servers", async () => {
+  it("is refused for exactly the apps, the created groups and custom servers", async () => {
     const result = await run();
     expect(result.error).toBeUndefined();
     expect(prod.config["protect"]).toBe("true");
@@ -59,6 +59,7 @@ describe.each(layouts)("destroying a production stack ($layout)", ({ overrides, 
         `${T.oauthApp}::cli-desktop`,
         `${T.oauthApp}::cloud-ui`,
         `${T.group}::access-group`,
+        `${T.group}::admin-group`,
         ...customServers.map((name) => `${T.authServer}::${name}`),
       ].sort(),
     );

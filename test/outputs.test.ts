@@ -49,7 +49,17 @@ describe.each([
 ] as const)("%s mode outputs", (mode, run, [emType, emServer], [uiType, uiServer]) => {
   it("exports exactly the contract's outputs", () => {
     expect(Object.keys(stackOutputs(run())).sort()).toEqual(
-      ["chartValues", "chartValuesYaml", "cloudUi", "enterpriseManager", "mode", "registryServer"].sort(),
+      [
+        "chartValues",
+        "chartValuesYaml",
+        "cloudUi",
+        "enterpriseManager",
+        "mcpManifestsYaml",
+        "mcpServers",
+        "mode",
+        "platformRoleBindingsYaml",
+        "registryServer",
+      ].sort(),
     );
     expect(stackOutputs(run()).mode).toBe(mode);
   });
@@ -86,6 +96,7 @@ describe.each([
         { name: "cli-desktop", issuerUrl: em.issuer, audience: "enterprise-manager" },
         { name: "cloud-ui", issuerUrl: ui.issuer, audience: "cloud-ui" },
       ],
+      authz: { roles: DEFAULT_REGISTRY_ROLES },
     });
   });
 

@@ -168,11 +168,12 @@ export function registryRolesOrProblems(
 /** MCP servers: single mode cannot serve them; names and audiences must be unique. */
 export function mcpServerProblems(raw: RawConfig): Problem[] {
   const problems: Problem[] = [];
-  if (raw.mcpServers.length === 0) return problems;
+  const servers = raw.mcpServers ?? [];
+  if (servers.length === 0) return problems;
   if (raw.mode === "single") {
     problems.push({
       path: ["mcpServers"],
-      value: raw.mcpServers.map((s) => s.name),
+      value: servers.map((s) => s.name),
       message:
         "needs mode: per-component. Each MCP server must validate its own audience (ToolHive requires an audience " +
         "unique per MCP server, so a token for one is refused by another), and an Okta authorization server issues " +
@@ -183,7 +184,7 @@ export function mcpServerProblems(raw: RawConfig): Problem[] {
   }
   const names = new Set<string>();
   const audiences = new Map<string, string>(PLATFORM_COMPONENTS.map((key) => [raw.audiences[key].toLowerCase(), `audiences.${key}`]));
-  raw.mcpServers.forEach((server, i) => {
+  servers.forEach((server, i) => {
     if (names.has(server.name)) {
       problems.push({ path: ["mcpServers", i, "name"], value: server.name, message: "is the name of another MCP server; expected unique names" });
     }

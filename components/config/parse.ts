@@ -84,7 +84,7 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ParseCon
       takeOverDefaultServer: value.takeOverDefaultServer,
       admins: { createGroup: value.createAdminGroup, groupIds: value.adminGroupIds },
       registryRoles,
-      mcpServers: value.mcpServers.map((server) => ({ ...server, audience: server.audience ?? server.resourceUrl })),
+      mcpServers: (value.mcpServers ?? []).map((server) => ({ ...server, audience: server.audience ?? server.resourceUrl })),
     },
   };
 }

@@ -162,9 +162,10 @@ export const schema = z.strictObject({
   // No default here: it names the groups claim and the created admin group,
   // which other keys decide (parse.ts).
   registryRoles: json(registryRolesObject).optional(),
+  // Optional rather than defaulting to []: Pulumi.yaml cannot declare a list of objects.
   mcpServers: json(
     z.array(mcpServerObject, { error: "expected a list of MCP servers ({name, resourceUrl, audience?})" }),
-  ).default([]),
+  ).optional(),
 });
 
 /** The config as the schema returns it, before claims and cross-key rules are resolved. */
