@@ -107,7 +107,7 @@ describe("the valid-config arbitrary", () => {
   });
 
   it("covers the config space: every key, both encodings and the edge combinations", () => {
-    const samples = fc.sample(validConfigArb, { numRuns: 600, seed: 5 });
+    const samples = fc.sample(validConfigArb, { numRuns: 600, seed: 2 });
     const resolved = samples.map((s) => ({ raw: s.config, config: resolveSample(s) }));
     const seen = (what: string, test: (r: (typeof resolved)[number]) => boolean) => [what, resolved.some(test)] as const;
     const coverage = Object.fromEntries([
@@ -138,6 +138,11 @@ describe("the valid-config arbitrary", () => {
       seen("extra audiences on the single server", (r) => r.config.mode === "single" && r.config.extraAudiences.length > 0),
       seen("roles attribute other than roles", (r) => r.config.rolesAttribute !== undefined && r.config.rolesAttribute !== "roles"),
       seen("authentication policy", (r) => r.config.authenticationPolicyId !== undefined),
+      seen("MCP servers", (r) => r.config.mcpServers.length > 1),
+      seen("MCP server audience other than its URL", (r) => r.config.mcpServers.some((m) => m.audience !== m.resourceUrl)),
+      seen("no admin group created", (r) => !r.config.admins.createGroup),
+      seen("registry roles as configured", (r) => r.raw["registryRoles"] !== undefined),
+      seen("default registry roles", (r) => r.raw["registryRoles"] === undefined),
     ]);
     expect(Object.entries(coverage).filter(([, hit]) => !hit).map(([what]) => what)).toEqual([]);
   });
