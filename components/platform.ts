@@ -89,6 +89,11 @@ export type McpServerKey = `${(typeof COMPONENT_KINDS)["mcpServer"]["slug"]}-${s
 export function mcpServerKey(name: string): McpServerKey {
   return `${COMPONENT_KINDS.mcpServer.slug}-${name}`;
 }
+/** An MCP server as operators know it (the plan's token flows). */
+export type McpServerTitle = `${(typeof COMPONENT_KINDS)["mcpServer"]["title"]} ${string}`;
+export function mcpServerTitle(name: string): McpServerTitle {
+  return `${COMPONENT_KINDS.mcpServer.title} ${name}`;
+}
 /** An MCP server's verifier id (`--component mcp:<name>`). */
 export type McpServerSlug = `${(typeof COMPONENT_KINDS)["mcpServer"]["slug"]}:${string}`;
 export function mcpServerSlug(name: string): McpServerSlug {

@@ -81,7 +81,11 @@ export function renderMermaid(plan: PlanDocument): string {
     return id;
   };
   // Node ids are the components' output keys; the flows name components by title.
-  const componentIds = new Map(COMPONENT_KEYS.map((key) => [COMPONENT_TITLE[key] as string, key]));
+  const componentIds = new Map<string, string>(COMPONENT_KEYS.map((key) => [COMPONENT_TITLE[key] as string, key]));
+  // MCP servers: one node each, id from its name (Mermaid ids take no dash).
+  for (const flow of plan.tokenFlows) {
+    if (!componentIds.has(flow.component)) componentIds.set(flow.component, `mcp_${flow.component.split(" ").pop()?.replace(/-/g, "_") ?? ""}`);
+  }
   for (const [name, id] of componentIds) lines.push(`  ${id}[${label(name)}]`);
   for (const flow of plan.tokenFlows) {
     const sid = serverId(flow.issuer);
