@@ -90,10 +90,17 @@ describe.each([
     expect(doc.resources).toHaveLength(1);
     expect(doc.resources[0]).toMatchObject({ name: "stacklok", type: "stacklok:identity:PlatformIdentity" });
     expect(doc.resources[0]?.children.map((c) => c.type)).toEqual(expect.arrayContaining(["okta:group/group:Group", "stacklok:identity:OAuthApp", "stacklok:identity:AuthorizationServer"]));
-    expect(doc.resourceCount).toBe(mode === "single" ? 13 : 19);
+    // prod adds two MCP servers: each a server, three claims, a policy and a rule.
+    expect(doc.resourceCount).toBe(mode === "single" ? 14 : 32);
     expect(doc.tokenFlows.map((f) => [f.client, f.audience, f.acceptedBy])).toEqual([
       ["cli", "enterprise-manager", ["Enterprise Manager", "Registry Server"]],
       ["cloudUi", "cloud-ui", ["Cloud UI", "Registry Server"]],
+      ...(mode === "single"
+        ? []
+        : [
+            ["cli", "https://mcp.example.com/fetch", ["MCP server fetch"]],
+            ["cli", "https://mcp.example.com/github", ["MCP server github"]],
+          ]),
     ]);
     expect(JSON.stringify(doc.chartValues)).toContain('"clientSecret":"[secret]"');
     expectNoSecret(json);
