@@ -169,10 +169,13 @@ describe("properties of the program over valid configs", { timeout: 240_000 }, (
 
         const wiring = analyzeWiring(run);
         expect(wiring.problems).toEqual([]);
-        expect(wiring.flows.map((f) => f.component).sort()).toEqual(["Cloud UI", "Enterprise Manager"]);
+        const mcpNames = resolveSample(sample).mcpServers.map((m) => `MCP server ${m.name}`);
+        expect(wiring.flows.map((f) => f.component).sort()).toEqual(["Cloud UI", "Enterprise Manager", ...mcpNames].sort());
         for (const flow of wiring.flows) {
           expect(flow.issued).toBe(true);
-          expect(flow.acceptedBy).toEqual(expect.arrayContaining([flow.component, "Registry Server"]));
+          // An MCP server's token is accepted by that MCP server alone.
+          if (mcpNames.includes(flow.component)) expect(flow.acceptedBy).toEqual([flow.component]);
+          else expect(flow.acceptedBy).toEqual(expect.arrayContaining([flow.component, "Registry Server"]));
         }
 
         const pairs = componentPairs(run);
@@ -267,6 +270,31 @@ describe("properties of the program over valid configs", { timeout: 240_000 }, (
         expect(inPlaceParentMoves(perComponent, single)).toEqual([]);
       }),
       numRuns(25),
+    );
+  });
+});
+
+describe("MCP servers over valid configs", { timeout: 240_000 }, () => {
+  it("adding or removing them changes no client ID and moves no child of another server", async () => {
+    const perComponent = validConfigArb.filter((sample) => resolveSample(sample).mcpServers.length > 0);
+    await fc.assert(
+      fc.asyncProperty(perComponent, async (sample) => {
+        const { mcpServers: _mcp, ...withoutMcp } = sample.config;
+        const before = await runSample(sample, withoutMcp);
+        const after = await runSample(sample);
+        for (const [type, name] of APP_RESOURCES) {
+          expect(findResource(after, type, name).urn).toBe(findResource(before, type, name).urn);
+          expect(findResource(after, type, name).outputs["clientId"]).toBe(findResource(before, type, name).outputs["clientId"]);
+        }
+        expect(inPlaceParentMoves(before, after)).toEqual([]);
+        expect(inPlaceParentMoves(after, before)).toEqual([]);
+        // Every resource of the stack without MCP servers is still there, unchanged.
+        const kept = new Map(after.resources.map((r) => [r.urn, r]));
+        for (const resource of before.resources.filter((r) => r.custom && r.type.startsWith("okta:auth/"))) {
+          expect(kept.get(resource.urn)?.inputs, resource.urn).toEqual(resource.inputs);
+        }
+      }),
+      numRuns(15),
     );
   });
 });
