@@ -111,7 +111,7 @@ function componentFix(component: ComponentId): { issuer: string; audience: strin
       `MCP server ${name} accepts tokens from the issuer of its MCPOIDCConfig (stack output mcpServers.${name}.issuer, ` +
       "mcpManifestsYaml): the CLI must get its token from that server.",
     audience:
-      `Make the MCPServer's oidcConfigRef.audience, the audience of stacklok-${"<environment>"}-mcp-${name} and ` +
+      `Make the MCPServer's oidcConfigRef.audience, the audience of stacklok-<environment>-mcp-${name} and ` +
       `stacklok-identity:mcpServers (audience, else resourceUrl) for ${name} the same string.`,
   };
 }
