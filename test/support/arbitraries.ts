@@ -254,7 +254,7 @@ function mcpAudiencesAreUnique(model: Model): boolean {
  * anyway; no sample when no claim is left to match on.
  */
 function withRegistryRoles(stack: string, model: Model): fc.Arbitrary<Model> {
-  const claims = resolveClaims((model["claims"] ?? {}));
+  const claims = resolveClaims(model["claims"] ?? {});
   if (claims.length === 0) return fc.constant(model);
   const environment = (model["environment"] as string | undefined) ?? environmentFromStack(stack);
   const groups = claims.find((c) => c.key === "groups");
