@@ -22,7 +22,12 @@ export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"] as c
  */
 export const LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
 
-/** The CLI's loopback callback. Okta matches redirect URIs exactly, port included. */
+/**
+ * The CLI's loopback callback, as `thv` sends it: `http://localhost:<port>/callback`
+ * (toolhive `pkg/auth/oauth/flow.go`) on port 8666 (`pkg/auth/remote/config.go`
+ * `DefaultCallbackPort`). Okta matches redirect URIs exactly, port included,
+ * and `thv` moves to another port when 8666 is busy, which Okta then refuses.
+ */
 export const DEFAULT_CLI_REDIRECT_URI = "http://localhost:8666/callback";
 
 /** Paths the Cloud UI (Better Auth) serves under its public URL. */
