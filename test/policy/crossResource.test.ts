@@ -123,6 +123,11 @@ describe("audiencesAreUniqueAcrossServers", () => {
     expect(violations[0]?.message).toContain("accepted: each audience on one server");
   });
 
+  it("counts the adopted default server too", () => {
+    const stack = [server("default", ["api://default"], OktaType.authServerDefault), server("shared", ["api://default"])];
+    expect(audiencesAreUniqueAcrossServers(stack).map((v) => v.urn)).toEqual([stack[0]?.urn, stack[1]?.urn]);
+  });
+
   it("ignores a server whose audiences are not known yet", () => {
     expect(audiencesAreUniqueAcrossServers([server("a", undefined), server("b", undefined)])).toEqual([]);
   });
