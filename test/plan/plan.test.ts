@@ -119,6 +119,13 @@ describe("formats and arguments", () => {
     expectNoSecret(run);
   });
 
+  it("draws each MCP server of the prod example with the server that issues its tokens", async () => {
+    const run = await plan("--stack", "prod", "--format", "mermaid");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('mcp_github["MCP server github"]');
+    expect(run.stdout).toMatch(/client_cli -->\|"aud https:\/\/mcp\.example\.com\/github<br\/>scp openid offline_access"\| (server\d)\n\s+\1 -->\|[^|]+\| mcp_github\n/);
+  });
+
   it("rejects an unknown format and an unknown flag with usage (exit 2)", async () => {
     const badFormat = await plan("--format", "yaml");
     expect(badFormat.code).toBe(2);
