@@ -84,7 +84,7 @@ describe.each([
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout) as PlanDocument;
     expect(Object.keys(doc).sort()).toEqual(
-      ["chartValues", "chartValuesYaml", "mode", "project", "resourceCount", "resources", "stack", "tokenFlows", "wiring"].sort(),
+      ["chartValues", "chartValuesYaml", "manifests", "mode", "project", "resourceCount", "resources", "stack", "tokenFlows", "wiring"].sort(),
     );
     expect(doc).toMatchObject({ project: "stacklok-identity", stack, mode, wiring: { ok: true, problems: [] } });
     expect(doc.resources).toHaveLength(1);
@@ -117,6 +117,14 @@ describe("formats and arguments", () => {
     expect(run.stdout).toMatch(/server1 -->\|[^|]+\| enterpriseManager/);
     expect(run.stdout).toMatch(/server1 -->\|[^|]+\| registryServer/);
     expectNoSecret(run);
+  });
+
+  it("prints the prod example's role binding and MCP manifests", async () => {
+    const run = await plan("--stack", "prod");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Kubernetes manifests (platformRoleBindingsYaml)");
+    expect(run.stdout).toContain("kind: ClusterPlatformRoleBinding");
+    expect(run.stdout.match(/kind: MCPOIDCConfig/g)).toHaveLength(2);
   });
 
   it("draws each MCP server of the prod example with the server that issues its tokens", async () => {

@@ -49,6 +49,12 @@ export function renderText(plan: PlanDocument): string {
   lines.push("", "Chart values (chartValuesYaml; placeholder ids, secret masked)");
   lines.push(...plan.chartValuesYaml.trimEnd().split("\n").map((line) => `  ${line}`));
 
+  for (const [output, yamlText] of Object.entries(plan.manifests)) {
+    if (yamlText === "") continue;
+    lines.push("", `Kubernetes manifests (${output})`);
+    lines.push(...yamlText.trimEnd().split("\n").map((line) => `  ${line}`));
+  }
+
   lines.push("");
   if (plan.wiring.ok) {
     lines.push("Wiring: OK. Every client's tokens are issued and accepted by the components that need them.");
