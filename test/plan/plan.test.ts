@@ -73,7 +73,7 @@ describe.each([
   });
 
   it("prints the chart values with placeholder ids and the secret masked", () => {
-    const yamlText = text.stdout.split("Chart values (chartValuesYaml; placeholder ids, secret masked)\n")[1]?.split("\n\nWiring")[0] ?? "";
+    const yamlText = text.stdout.split("Chart values (chartValuesYaml; placeholder ids, secret masked)\n")[1]?.split(/\n\n(?:Kubernetes manifests|Wiring)/)[0] ?? "";
     const values = parse(yamlText.replace(/^ {2}/gm, "")) as Record<string, Record<string, Record<string, string>>>;
     expect(values["toolhive-cloud-ui"]?.["oidc"]?.["clientSecret"]).toBe("[secret]");
     expect(values["enterprise-manager"]?.["clientID"]).toMatch(/^0oa\w{17}$/);
