@@ -40,7 +40,10 @@ export class AuthorizationServer extends pulumi.ComponentResource {
     // A child must never move to another server under the same name (the
     // provider would update the old id under the new parent); logical names
     // carry the server key, and replaceOnChanges guards the parent ids too.
-    const childOpts = { parent: this, replaceOnChanges: ["authServerId"] };
+    // A replacement on the same server deletes first: Okta refuses a second
+    // scope or claim of one name on a server (and the rule and policy names
+    // are the stack's), so create-then-delete would fail half-way.
+    const childOpts = { parent: this, replaceOnChanges: ["authServerId"], deleteBeforeReplace: true };
 
     const server = plan.adoptDefault
       ? new okta.AuthServerDefault(
@@ -50,12 +53,13 @@ export class AuthorizationServer extends pulumi.ComponentResource {
             // would autoname it and the adoption would fail with a 404.
             name: DEFAULT_SERVER_NAME,
             description: plan.description,
-            // Replaces the server's audience list (usually `api://default`).
+            // Replaces the server's one audience (usually `api://default`).
             audiences: plan.audiences,
             // The provider's default here is MANUAL key rotation.
             credentialsRotationMode: Okta.credentialsRotationMode.auto,
             status: Okta.status.active,
-            // Left unset, the org's existing issuer mode stays as it is.
+            // Config's mode, else the one the server already has: the
+            // provider's Read stores Okta's mode, so unset would diff forever.
             ...(args.issuerMode === undefined ? {} : { issuerMode: args.issuerMode }),
           },
           { parent: this },
@@ -144,6 +148,7 @@ export class AuthorizationServer extends pulumi.ComponentResource {
       {
         parent: this,
         replaceOnChanges: ["authServerId", "policyId"],
+        deleteBeforeReplace: true,
         // The rule names the scope, so the scope must exist first.
         dependsOn: scope ? [policy, scope] : [policy],
       },

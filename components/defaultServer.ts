@@ -12,7 +12,10 @@ import { ownerFromDescription } from "./naming";
 
 export interface DefaultServerState {
   description?: string;
-  audiences: string[];
+  /** Absent when Okta's answer (or the data source) carries none: read as empty. */
+  audiences?: string[];
+  /** `ORG_URL`, `CUSTOM_URL` or `DYNAMIC`; absent or empty when Okta does not say. */
+  issuerMode?: string;
 }
 
 export interface AdoptionFindings {
@@ -24,7 +27,7 @@ export interface AdoptionFindings {
 /** Decides whether this stack may adopt `default` as it stands now. Pure. */
 export function defaultServerFindings(
   current: DefaultServerState,
-  ourAudiences: string[],
+  ourAudience: string,
   stackId: string,
   takeOver: boolean,
 ): AdoptionFindings {
@@ -35,19 +38,22 @@ export function defaultServerFindings(
       warnings: [],
       error:
         `Okta's "default" authorization server is already managed by Pulumi stack ${owner} ` +
-        "(its description says so). Two stacks adopting it would overwrite each other's audiences, claims " +
+        "(its description says so). Two stacks adopting it would overwrite each other's audience, claims " +
         "and access policies. Use mode: per-component or a custom authorizationServer for this stack, or, if " +
         `${owner} no longer manages it, set ${CONFIG_NAMESPACE}:takeOverDefaultServer to true.`,
     };
   }
   const warnings: string[] = [];
   if (!ours) {
-    // The data source leaves audiences out when the server has none.
-    const dropped = (current.audiences ?? []).filter((a) => !ourAudiences.includes(a));
-    if (dropped.length > 0) {
+    // Okta gives a server one audience, so adopting replaces it outright.
+    const replaced = (current.audiences ?? []).filter((a) => a !== ourAudience);
+    if (replaced.length > 0) {
       warnings.push(
-        `Adopting Okta's "default" authorization server replaces its audiences: ${dropped.join(", ")} ` +
-          "will be removed, and apps in this org that request tokens for them will stop getting them.",
+        `Adopting Okta's "default" authorization server replaces its audience ${replaced.map((a) => `"${a}"`).join(", ")} ` +
+          `with "${ourAudience}" (Okta allows one audience per server): apps in this org that get tokens from ` +
+          `default for ${replaced.length === 1 ? "it" : "them"} will stop getting them. To keep them working, set ` +
+          `${CONFIG_NAMESPACE}:audiences.enterpriseManager to ${JSON.stringify(replaced[0])} (the Stacklok components ` +
+          "then also accept the tokens those apps get), or use a custom authorizationServer.",
       );
     }
     if (owner !== undefined) warnings.push(`Taking over the "default" authorization server from stack ${owner}.`);
@@ -55,15 +61,30 @@ export function defaultServerFindings(
   return { warnings };
 }
 
+/**
+ * The issuer mode to set on `default`. The provider's Read stores whatever
+ * mode Okta returns but its schema has no default for it, so leaving it unset
+ * plans `issuerMode: "<mode>" -> removed` on every run and PUTs the server
+ * without it (terraform-provider-okta `resource_okta_auth_server_default.go`).
+ * Config wins; otherwise keep the mode the server has. Pure.
+ */
+export function defaultServerIssuerMode(current: DefaultServerState, configured: string | undefined): string | undefined {
+  if (configured !== undefined) return configured;
+  return current.issuerMode ? current.issuerMode : undefined;
+}
+
 /** The `default` server cannot be read, or may not be adopted. A RunError: Pulumi prints it without a stack trace. */
 export class DefaultServerError extends pulumi.RunError {}
 
-/** Reads `default` from Okta and applies `defaultServerFindings`; throws before anything is created. */
+/**
+ * Reads `default` from Okta and applies `defaultServerFindings`; throws before
+ * anything is created. Returns what was read, for the settings to keep.
+ */
 export async function assertDefaultServerAdoptable(
-  ourAudiences: string[],
+  ourAudience: string,
   stackId: string,
   takeOver: boolean,
-): Promise<void> {
+): Promise<DefaultServerState> {
   let current: okta.auth.GetServerResult;
   try {
     current = await okta.auth.getServer({ name: DEFAULT_SERVER_NAME });
@@ -74,7 +95,14 @@ export async function assertDefaultServerAdoptable(
         "(okta.authorizationServers.read), and that the org has API Access Management.",
     );
   }
-  const findings = defaultServerFindings(current, ourAudiences, stackId, takeOver);
+  // The data source's result types promise values it may leave out; read defensively.
+  const state: DefaultServerState = {
+    ...(typeof current.description === "string" ? { description: current.description } : {}),
+    audiences: Array.isArray(current.audiences) ? current.audiences : [],
+    ...(typeof current.issuerMode === "string" ? { issuerMode: current.issuerMode } : {}),
+  };
+  const findings = defaultServerFindings(state, ourAudience, stackId, takeOver);
   for (const warning of findings.warnings) void pulumi.log.warn(warning);
   if (findings.error) throw new DefaultServerError(findings.error);
+  return state;
 }

@@ -16,6 +16,13 @@ export interface AppSpec {
   postLogoutRedirectUris: string[];
   /** Refresh-token rotation; the provider sends STATIC (no rotation) when unset. */
   refreshTokenRotation: (typeof Okta.refreshTokenRotation)[keyof typeof Okta.refreshTokenRotation];
+  /**
+   * Where the app's tile on users' Okta dashboards leads; unset, the app has
+   * no tile. The provider hides every app from the dashboard unless told
+   * otherwise (`hide_web`/`hide_ios` default true in terraform-provider-okta
+   * `resource_okta_app_oauth.go`).
+   */
+  dashboardLoginUri?: string;
 }
 
 /** Both apps use the authorization code flow; refresh comes from the app grant plus `offline_access`. */
@@ -60,6 +67,9 @@ export function cloudUiAppSpec(config: StacklokIdentityConfig): AppSpec {
     // A confidential client: the refresh token is useless without the
     // secret. Kept static, as the Cloud UI stores one token per session.
     refreshTokenRotation: Okta.refreshTokenRotation.static,
+    // A web app people open in a browser: its tile opens the Cloud UI, which
+    // starts its own sign-in. (The CLI/Desktop app has no page to open.)
+    dashboardLoginUri: config.cloudUiUrl,
   };
 }
 
@@ -104,6 +114,12 @@ export class OAuthApp extends pulumi.ComponentResource {
         // client whose refresh response was lost in transit.
         ...(spec.refreshTokenRotation === Okta.refreshTokenRotation.rotate ? { refreshTokenLeeway: 30 } : {}),
         consentMethod: Okta.consentMethod.trusted,
+        // A tile only where there is a page to open. loginMode SPEC sends the
+        // user to loginUri, and the provider requires a loginUri for any
+        // loginMode but DISABLED.
+        ...(spec.dashboardLoginUri === undefined
+          ? { hideWeb: true, hideIos: true }
+          : { hideWeb: false, hideIos: true, loginMode: Okta.loginMode.spec, loginUri: spec.dashboardLoginUri }),
         ...(args.authenticationPolicyId === undefined
           ? { skipAuthenticationPolicy: true }
           : { authenticationPolicy: args.authenticationPolicyId }),

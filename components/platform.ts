@@ -133,6 +133,14 @@ export const DEFAULT_AUDIENCES = byComponent(PLATFORM_COMPONENTS, (key) => COMPO
   readonly [K in PlatformComponent]: Components[K]["audience"]["default"];
 };
 
+/**
+ * The component whose audience every component uses in single mode. Okta
+ * allows one audience per authorization server ("Okta currently supports only
+ * one audience", Authorization Servers API), so one server means one audience;
+ * the Enterprise Manager's is the one every chart already names.
+ */
+export const SINGLE_MODE_AUDIENCE_OF = "enterpriseManager" satisfies PlatformComponent;
+
 /** The app whose users obtain each component's tokens. */
 export const CLIENT_OF: Record<PlatformComponent, ClientApp> = byComponent(
   PLATFORM_COMPONENTS,

@@ -26,6 +26,8 @@ export interface PlatformIdentityArgs {
   stackId: string;
   /** Okta's built-in Everyone group, looked up when `allowEveryone` is set. */
   everyoneGroupId?: pulumi.Input<string>;
+  /** The issuer mode to set on an adopted `default`: config's, or the one it has (`defaultServerIssuerMode`). */
+  defaultIssuerMode?: string;
 }
 
 /** The stack outputs, as the program returns them (contract.ts describes them resolved). */
@@ -117,7 +119,7 @@ export class PlatformIdentity extends pulumi.ComponentResource {
             accessPolicyName: names.accessPolicy,
             accessRuleName: names.accessRule,
             tokens: config.tokens,
-            ...(config.issuerMode === undefined ? {} : { issuerMode: config.issuerMode }),
+            ...issuerModeOf(plan.adoptDefault ? args.defaultIssuerMode : config.issuerMode),
             protect: config.protect,
           },
           { parent: this },
@@ -274,4 +276,8 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     }
     return renderPlatformRoleBindingYaml(result, groupsClaim?.name, stackId);
   }
+}
+
+function issuerModeOf(mode: string | undefined): { issuerMode?: string } {
+  return mode === undefined ? {} : { issuerMode: mode };
 }

@@ -1,7 +1,7 @@
 import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./config";
-import { assertDefaultServerAdoptable } from "./defaultServer";
+import { assertDefaultServerAdoptable, defaultServerIssuerMode } from "./defaultServer";
 import { PlatformIdentity, type PlatformOutputs } from "./platformIdentity";
 import { planTopology } from "./topology";
 
@@ -16,7 +16,10 @@ export async function deployPlatformIdentity(): Promise<PlatformOutputs> {
 
   const topology = planTopology(config, stackId);
   const adopted = topology.servers.find((server) => server.adoptDefault);
-  if (adopted) await assertDefaultServerAdoptable(adopted.audiences, stackId, config.takeOverDefaultServer);
+  const defaultServer = adopted
+    ? await assertDefaultServerAdoptable(config.audiences.enterpriseManager, stackId, config.takeOverDefaultServer)
+    : undefined;
+  const defaultIssuerMode = defaultServer ? defaultServerIssuerMode(defaultServer, config.issuerMode) : undefined;
 
   const everyoneGroupId = config.access.everyone ? (await okta.group.getEveryoneGroup()).id : undefined;
 
@@ -25,6 +28,7 @@ export async function deployPlatformIdentity(): Promise<PlatformOutputs> {
     topology,
     stackId,
     ...(everyoneGroupId === undefined ? {} : { everyoneGroupId }),
+    ...(defaultIssuerMode === undefined ? {} : { defaultIssuerMode }),
   });
   return identity.outputs;
 }

@@ -1,5 +1,5 @@
 /**
- * Which authorization servers exist, which audiences each carries, which
+ * Which authorization servers exist, the one audience each carries, which
  * clients may ask it for tokens and which components trust it. Pure data:
  * the components turn it into resources, the tests and the plan read it.
  */
@@ -38,6 +38,7 @@ export interface ServerPlan {
   adoptDefault: boolean;
   name: string;
   description: string;
+  /** Always one: Okta refuses a server with any other number (the policy pack checks it too). */
   audiences: string[];
   /** Whether it carries `toolhive:config:read` (every server issuing Enterprise Manager tokens does). */
   issuesRequiredScope: boolean;
@@ -72,9 +73,10 @@ function serverPlan(
     key,
     adoptDefault: key === "default",
     name,
-    description: `Stacklok Enterprise ${what} tokens (${config.environment}), ${managedByMarker(stackId)}`,
-    // Single mode may keep audiences other apps in the org rely on (extraAudiences).
-    audiences: [...components.map((c) => config.audiences[c]), ...(key === "default" || key === "shared" ? config.extraAudiences : [])],
+    description: `Stacklok Enterprise: tokens for the ${what} (${config.environment}), ${managedByMarker(stackId)}`,
+    // One audience: the components it serves share it in single mode (the
+    // config resolves them to the same value), and Okta refuses a second.
+    audiences: [...new Set(components.map((c) => config.audiences[c]))],
     issuesRequiredScope,
     clients: components.map((c) => CLIENT_OF[c]),
     scopes: scopesAllowed(issuesRequiredScope),
@@ -83,8 +85,8 @@ function serverPlan(
 }
 
 /**
- * `single`: one server carries every component's audience (the free tier's
- * `default`, or one custom server). `per-component`: one custom server per
+ * `single`: one server, with one audience every component is configured with
+ * (Okta's `default`, or one custom server). `per-component`: one custom server per
  * component, so a token minted for one is rejected by the others because
  * the issuers differ.
  */

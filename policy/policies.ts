@@ -45,6 +45,7 @@ import {
   ruleListsExplicitScopes,
   ruleTokenLifetimesAreValid,
   scopeIsNotBothDefaultAndOptional,
+  serverHasOneAudience,
   type StackCheck,
   type StackResource,
   userSchemaAttributeIsComplete,
@@ -194,6 +195,12 @@ const guardrails: readonly Guardrail[] = [
     description: "AuthServerDefault adopts the server named \"default\" with automatic key rotation.",
     enforcementLevel: "mandatory",
     checks: [defaultServerIsAdoptedSafely],
+  },
+  {
+    name: "okta-server-one-audience",
+    description: "Every authorization server (custom or the adopted default) carries exactly one audience, as Okta requires.",
+    enforcementLevel: "mandatory",
+    checks: [serverHasOneAudience],
   },
   {
     name: "okta-user-schema-attribute",

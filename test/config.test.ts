@@ -30,7 +30,8 @@ describe("defaults", () => {
   it("needs only mode and cloudUiUrl, and fills Stacklok's defaults", () => {
     const config = valid({ ...baseConfig });
     expect(config.authorizationServer).toBe("default");
-    expect(config.audiences).toEqual({ enterpriseManager: "enterprise-manager", cloudUi: "cloud-ui" });
+    // Single mode: one server, one audience, which every component uses.
+    expect(config.audiences).toEqual({ enterpriseManager: "enterprise-manager", cloudUi: "enterprise-manager" });
     expect(config.cliRedirectUris).toEqual(["http://localhost:8666/callback"]);
     expect(config.environment).toBe("dev");
     expect(config.access).toEqual({ createGroup: true, groupIds: [], everyone: false, policyClients: "explicit" });
@@ -42,7 +43,6 @@ describe("defaults", () => {
     expect(config.cloudUiTokenEndpointAuthMethod).toBe("client_secret_basic");
     expect(config.protect).toBe(false);
     expect(config.rolesAttribute).toBe("roles");
-    expect(config.extraAudiences).toEqual([]);
     expect(config.authenticationPolicyId).toBeUndefined();
   });
 
@@ -57,6 +57,7 @@ describe("defaults", () => {
   it("decodes values as Pulumi passes them: strings, and JSON for objects and lists", () => {
     const config = valid({
       ...baseConfig,
+      mode: "per-component",
       audiences: '{"enterpriseManager":"em","cloudUi":"ui"}',
       cliRedirectUris: '["http://127.0.0.1:9000/cb"]',
       accessTokenLifetimeMinutes: "30",
@@ -112,10 +113,58 @@ describe("single-mode only keys", () => {
     expectOneProblem({ ...baseConfig, mode: "per-component", authorizationServer: "stacklok" }, "authorizationServer", "only applies to single mode");
   });
 
-  it("keeps extra audiences on the single server, but not Stacklok's own twice, and not in per-component mode", () => {
-    expect(valid({ ...baseConfig, extraAudiences: ["api://default"] }).extraAudiences).toEqual(["api://default"]);
-    expectOneProblem({ ...baseConfig, extraAudiences: ["cloud-ui"] }, "extraAudiences[0]", "already one of Stacklok's audiences");
-    expectOneProblem({ ...baseConfig, mode: "per-component", extraAudiences: ["api://default"] }, "extraAudiences", "only applies to single mode");
+});
+
+// Okta gives an authorization server exactly one audience ("Okta currently
+// supports only one audience"; a second is refused with "'audiences' must be
+// an array with exactly one value."), which used to fail `pulumi up` half-way.
+describe("one audience per server", () => {
+  it("gives every component the Enterprise Manager's audience in single mode", () => {
+    expect(valid({ ...baseConfig, audiences: { enterpriseManager: "api://stacklok" } }).audiences).toEqual({
+      enterpriseManager: "api://stacklok",
+      cloudUi: "api://stacklok",
+    });
+    // Restating the same audience is not a second one.
+    expect(valid({ ...baseConfig, audiences: { enterpriseManager: "x", cloudUi: "x" } }).audiences.cloudUi).toBe("x");
+    expect(valid({ ...baseConfig, audiences: { cloudUi: "enterprise-manager" } }).audiences.cloudUi).toBe("enterprise-manager");
+  });
+
+  it("keeps Stacklok's two default audiences in per-component mode", () => {
+    expect(valid({ ...baseConfig, mode: "per-component" }).audiences).toEqual({ enterpriseManager: "enterprise-manager", cloudUi: "cloud-ui" });
+  });
+
+  it.each([
+    ["its default", { cloudUi: "cloud-ui" }],
+    ["a set one", { enterpriseManager: "em", cloudUi: "ui" }],
+    ["one differing only in case", { enterpriseManager: "api://stacklok", cloudUi: "API://STACKLOK" }],
+  ])("refuses a Cloud UI audience that differs from %s in single mode, citing Okta's rule and the ways out", (_, audiences) => {
+    expectOneProblem(
+      { ...baseConfig, audiences },
+      "audiences.cloudUi",
+      `got ${JSON.stringify(audiences.cloudUi)}`,
+      "Okta currently supports only one audience",
+      "must be an array with exactly one value",
+      "Remove audiences.cloudUi",
+      "mode: per-component",
+    );
+  });
+
+  it.each([
+    ["single", baseConfig],
+    ["per-component", { ...baseConfig, mode: "per-component" }],
+  ])("refuses any extraAudiences in %s mode, saying how to keep api://default and what that implies", (_, config) => {
+    expectOneProblem(
+      { ...config, extraAudiences: ["api://default"] },
+      "extraAudiences",
+      '["api://default"]',
+      "Okta currently supports only one audience",
+      "audiences.enterpriseManager: api://default",
+      "including tokens other apps obtain",
+    );
+  });
+
+  it("accepts extraAudiences left empty, as a stack written for an earlier version may have it", () => {
+    expect(valid({ ...baseConfig, extraAudiences: [] }).mode).toBe("single");
   });
 });
 
@@ -212,7 +261,7 @@ describe("URLs are checked as written, not as the URL parser repairs them", () =
       cloudUiUrl: "https://xn--stacklk-r2a.example.com:443/ui/",
       registryUrl: "https://Registry.Example.com/v1;x=1/(a)",
       cliRedirectUris: ["http://localhost:8666", "https://[::1]/cb", "http://LOCALHOST:1234/a%20b"],
-      audiences: { enterpriseManager: "api://stacklok/em?v=1", cloudUi: "https://stacklok.example.com/ui#aud" },
+      audiences: { enterpriseManager: "api://stacklok/em?v=1", cloudUi: "api://stacklok/em?v=1" },
       authorizationServer: "Stacklok Shared (dev)",
     });
     expect(config.cloudUiUrl).toBe("https://xn--stacklk-r2a.example.com:443/ui");
@@ -222,18 +271,18 @@ describe("URLs are checked as written, not as the URL parser repairs them", () =
 });
 
 describe("audiences", () => {
-  it("rejects audiences that collide, in either mode", () => {
-    for (const mode of ["single", "per-component"]) {
-      expectOneProblem(
-        { ...baseConfig, mode, audiences: { enterpriseManager: "stacklok", cloudUi: "stacklok" } },
-        "audiences",
-        "collide",
-      );
-    }
+  // Single mode shares one audience on purpose; only per-component mode
+  // promises that a token for one component is rejected by the other.
+  it("rejects audiences that collide in per-component mode", () => {
+    expectOneProblem(
+      { ...baseConfig, mode: "per-component", audiences: { enterpriseManager: "stacklok", cloudUi: "stacklok" } },
+      "audiences",
+      "collide",
+    );
   });
 
   it("treats audiences differing only in case as colliding", () => {
-    expectOneProblem({ ...baseConfig, audiences: { cloudUi: "Enterprise-Manager" } }, "audiences", "collide");
+    expectOneProblem({ ...baseConfig, mode: "per-component", audiences: { cloudUi: "Enterprise-Manager" } }, "audiences", "collide");
   });
 
   it("rejects whitespace in an audience (the token must match it exactly)", () => {
@@ -322,7 +371,9 @@ describe("bad config creates nothing", () => {
     ["a wrong enum", { ...baseConfig, mode: "both" }],
     ["a non-https URL", { ...baseConfig, cloudUiUrl: "http://x.example.com" }],
     ["a non-loopback CLI redirect URI", { ...baseConfig, cliRedirectUris: ["https://cli.example.com/cb"] }],
-    ["colliding audiences", { ...baseConfig, audiences: { enterpriseManager: "x", cloudUi: "x" } }],
+    ["colliding audiences", { ...baseConfig, mode: "per-component", audiences: { enterpriseManager: "x", cloudUi: "x" } }],
+    ["a second audience in single mode", { ...baseConfig, audiences: { cloudUi: "cloud-ui" } }],
+    ["extraAudiences", { ...baseConfig, extraAudiences: ["api://default"] }],
   ])("%s fails the program with the key named and registers no resource", async (_, config) => {
     const result = await runProgram({ config });
     expect(result.error?.name).toBe("ConfigError");

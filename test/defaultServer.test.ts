@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { defaultServerFindings } from "../components/defaultServer";
+import { defaultServerFindings, defaultServerIssuerMode } from "../components/defaultServer";
 import { managedByMarker, ownerFromDescription } from "../components/naming";
 import { baseConfig, oktaResources, runProgram } from "./support/program";
 
-const ours = ["enterprise-manager", "cloud-ui"];
-const described = (stackId: string) => `Stacklok Enterprise Enterprise Manager and Cloud UI tokens (dev), ${managedByMarker(stackId)}`;
+const ours = "enterprise-manager";
+const described = (stackId: string) => `Stacklok Enterprise: tokens for the Enterprise Manager and Cloud UI (dev), ${managedByMarker(stackId)}`;
+const AUTH_SERVER_DEFAULT = "okta:index/authServerDefault:AuthServerDefault";
 
 describe("the ownership marker", () => {
   it("round-trips the stack id through a server description", () => {
@@ -15,31 +16,35 @@ describe("the ownership marker", () => {
 });
 
 describe("deciding whether default may be adopted", () => {
-  it("adopts a server no stack manages, warning about the audiences it replaces", () => {
+  it("adopts a server no stack manages, warning that its one audience is replaced and how to keep it", () => {
     const findings = defaultServerFindings({ description: "Default Authorization Server for your Applications", audiences: ["api://default"] }, ours, "p/dev", false);
     expect(findings.error).toBeUndefined();
-    expect(findings.warnings).toEqual([expect.stringContaining("api://default will be removed")]);
+    expect(findings.warnings).toHaveLength(1);
+    expect(findings.warnings[0]).toContain('replaces its audience "api://default" with "enterprise-manager"');
+    expect(findings.warnings[0]).toContain("stacklok-identity:audiences.enterpriseManager to \"api://default\"");
+  });
+
+  it("reads a server whose answer carries no audiences as having none, without failing", () => {
+    expect(defaultServerFindings({ description: "Default Authorization Server for your Applications" }, ours, "p/dev", false)).toEqual({ warnings: [] });
+  });
+
+  it("warns about nothing when default already carries the audience chosen for it", () => {
+    expect(defaultServerFindings({ audiences: ["api://default"] }, "api://default", "p/dev", false)).toEqual({ warnings: [] });
   });
 
   it("goes on quietly when this stack already manages it", () => {
-    expect(defaultServerFindings({ description: described("p/dev"), audiences: ours }, ours, "p/dev", false)).toEqual({ warnings: [] });
+    expect(defaultServerFindings({ description: described("p/dev"), audiences: [ours] }, ours, "p/dev", false)).toEqual({ warnings: [] });
   });
 
   it("refuses when another stack manages it, naming that stack and the ways out", () => {
-    const findings = defaultServerFindings({ description: described("p/staging"), audiences: ours }, ours, "p/dev", false);
+    const findings = defaultServerFindings({ description: described("p/staging"), audiences: [ours] }, ours, "p/dev", false);
     expect(findings.error).toContain("already managed by Pulumi stack p/staging");
     expect(findings.error).toContain("per-component");
     expect(findings.error).toContain("stacklok-identity:takeOverDefaultServer");
   });
 
-  it("adopts a server whose data source result has no audiences, warning about nothing", () => {
-    // The okta.auth.getServer result leaves `audiences` out for a server that has none.
-    const current = { description: "Default Authorization Server for your Applications" } as { description: string; audiences: string[] };
-    expect(defaultServerFindings(current, ours, "p/dev", false)).toEqual({ warnings: [] });
-  });
-
   it("takes over when told to, and says so", () => {
-    const findings = defaultServerFindings({ description: described("p/staging"), audiences: ours }, ours, "p/dev", true);
+    const findings = defaultServerFindings({ description: described("p/staging"), audiences: [ours] }, ours, "p/dev", true);
     expect(findings.error).toBeUndefined();
     expect(findings.warnings).toEqual([expect.stringContaining("from stack p/staging")]);
   });
@@ -50,7 +55,7 @@ describe("the program", () => {
     const run = await runProgram({
       stack: "dev",
       config: { ...baseConfig },
-      defaultServer: { description: described("stacklok-identity/staging"), audiences: ours },
+      defaultServer: { description: described("stacklok-identity/staging"), audiences: [ours] },
     });
     expect(run.error?.message).toContain("already managed by Pulumi stack stacklok-identity/staging");
     expect(oktaResources(run)).toEqual([]);
@@ -61,10 +66,10 @@ describe("the program", () => {
     const run = await runProgram({
       stack: "dev",
       config: { ...baseConfig, takeOverDefaultServer: true },
-      defaultServer: { description: described("stacklok-identity/staging"), audiences: ours },
+      defaultServer: { description: described("stacklok-identity/staging"), audiences: [ours] },
     });
     expect(run.error).toBeUndefined();
-    const server = oktaResources(run).find((r) => r.type === "okta:index/authServerDefault:AuthServerDefault");
+    const server = oktaResources(run).find((r) => r.type === AUTH_SERVER_DEFAULT);
     expect(ownerFromDescription(server?.inputs["description"] as string)).toBe("stacklok-identity/dev");
   });
 
@@ -91,18 +96,51 @@ describe("the program", () => {
   it("reads default by name and records this stack as its owner", async () => {
     const run = await runProgram({ stack: "dev", config: { ...baseConfig } });
     expect(run.invocations).toEqual([{ token: "okta:auth/getServer:getServer", inputs: { name: "default" } }]);
-    const server = oktaResources(run).find((r) => r.type === "okta:index/authServerDefault:AuthServerDefault");
+    const server = oktaResources(run).find((r) => r.type === AUTH_SERVER_DEFAULT);
     expect(ownerFromDescription(server?.inputs["description"] as string)).toBe("stacklok-identity/dev");
   });
 });
 
-describe("an org whose default server has no audiences", () => {
-  it("is adopted without crashing", async () => {
-    const run = await runProgram({
-      config: { ...baseConfig },
-      defaultServer: { description: "Default Authorization Server for your Applications" } as { description: string; audiences: string[] },
-    });
+describe("default's issuer mode", () => {
+  it("is config's when set, else the one the server has, else left unset", () => {
+    expect(defaultServerIssuerMode({ issuerMode: "DYNAMIC" }, "CUSTOM_URL")).toBe("CUSTOM_URL");
+    expect(defaultServerIssuerMode({ issuerMode: "DYNAMIC" }, undefined)).toBe("DYNAMIC");
+    expect(defaultServerIssuerMode({ issuerMode: "" }, undefined)).toBeUndefined();
+    expect(defaultServerIssuerMode({}, undefined)).toBeUndefined();
+  });
+
+  // The provider's Read stores the mode Okta returns; an unset input would
+  // then plan `issuerMode: "<mode>" -> removed` on every preview.
+  it.each(["ORG_URL", "DYNAMIC"])("keeps %s, the mode default already has, when config says nothing", async (mode) => {
+    const run = await runProgram({ config: { ...baseConfig }, defaultServer: { audiences: ["api://default"], issuerMode: mode } });
     expect(run.error).toBeUndefined();
-    expect(oktaResources(run).some((r) => r.type === "okta:index/authServerDefault:AuthServerDefault")).toBe(true);
+    expect(oktaResources(run).find((r) => r.type === AUTH_SERVER_DEFAULT)?.inputs["issuerMode"]).toBe(mode);
+  });
+
+  it("sets config's issuerMode over the server's", async () => {
+    const run = await runProgram({
+      config: { ...baseConfig, issuerMode: "CUSTOM_URL" },
+      defaultServer: { audiences: ["api://default"], issuerMode: "DYNAMIC" },
+    });
+    expect(oktaResources(run).find((r) => r.type === AUTH_SERVER_DEFAULT)?.inputs["issuerMode"]).toBe("CUSTOM_URL");
+  });
+
+  it("adopts a default whose answer carries no audiences and no issuer mode", async () => {
+    const run = await runProgram({ config: { ...baseConfig }, defaultServer: { description: "Default Authorization Server for your Applications" } });
+    expect(run.error).toBeUndefined();
+    const server = oktaResources(run).find((r) => r.type === AUTH_SERVER_DEFAULT);
+    expect(server?.inputs["audiences"]).toEqual(["enterprise-manager"]);
+    expect(server?.inputs["issuerMode"]).toBeUndefined();
+  });
+});
+
+describe("default's id", () => {
+  it("is Okta's aus… id, not the name, and the children carry it", async () => {
+    const run = await runProgram({ config: { ...baseConfig } });
+    const server = oktaResources(run).find((r) => r.type === AUTH_SERVER_DEFAULT);
+    expect(server?.id).toMatch(/^aus[0-9a-f]{17}$/);
+    const children = oktaResources(run).filter((r) => r.type.startsWith("okta:auth/server") && r.inputs["authServerId"] !== undefined);
+    expect(children.length).toBeGreaterThan(0);
+    for (const child of children) expect(child.inputs["authServerId"], child.urn).toBe(server?.id);
   });
 });

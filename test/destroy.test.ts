@@ -9,7 +9,7 @@
  * delete is a no-op in the provider (terraform-provider-okta
  * `okta/services/idaas/resource_okta_auth_server_default.go`:
  * `DeleteContext: utils.ResourceFuncNoOp`), with
- * the audiences and description this stack set.
+ * the audience and description this stack set.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -79,8 +79,8 @@ describe("the default server on destroy", () => {
     const server = findResource(result, T.authServerDefault, "default");
     expect(server.options.protect).not.toBe(true);
     expect(server.options.retainOnDelete).not.toBe(true);
-    // What a destroy leaves on it: the audiences and description this stack set.
-    expect(server.inputs["audiences"]).toEqual(["enterprise-manager", "cloud-ui"]);
+    // What a destroy leaves on it: the one audience and the description this stack set.
+    expect(server.inputs["audiences"]).toEqual(["enterprise-manager"]);
     expect(server.inputs["description"]).toContain("managed by Pulumi stack stacklok-identity/prod");
   });
 });

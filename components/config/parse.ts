@@ -4,7 +4,7 @@
  * config or one message per problem. Pure.
  */
 import { resolveClaims, rolesAttribute } from "./claims";
-import { crossKeyProblems, registryRolesOrProblems } from "./crossKey";
+import { crossKeyProblems, registryRolesOrProblems, resolveAudiences } from "./crossKey";
 import { formatProblem, zodProblems } from "./errors";
 import { schema } from "./schema";
 import type { StacklokIdentityConfig } from "./types";
@@ -58,7 +58,7 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ParseCon
       mode: value.mode,
       environment,
       authorizationServer: value.authorizationServer,
-      audiences: value.audiences,
+      audiences: resolveAudiences(value),
       cloudUiUrl: value.cloudUiUrl,
       ...(value.enterpriseManagerUrl === undefined ? {} : { enterpriseManagerUrl: value.enterpriseManagerUrl }),
       ...(value.registryUrl === undefined ? {} : { registryUrl: value.registryUrl }),
@@ -71,7 +71,6 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ParseCon
       },
       claims,
       ...rolesAttribute(value.manageRolesAttribute, claims),
-      extraAudiences: value.extraAudiences,
       ...(value.authenticationPolicyId === undefined ? {} : { authenticationPolicyId: value.authenticationPolicyId }),
       tokens: {
         accessTokenLifetimeMinutes: value.accessTokenLifetimeMinutes,

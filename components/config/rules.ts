@@ -107,17 +107,19 @@ export const loopbackRedirectUri = z
     }
   });
 
-export const audience = (fallback: string) =>
+/** An audience without a default: for keys whose default depends on other keys. */
+export const audienceValue = (example: string) =>
   z
-    .string({ error: `expected an audience string such as "${fallback}"` })
+    .string({ error: `expected an audience string such as "${example}"` })
     // URI characters only: an invisible or look-alike character (NUL, a
     // zero-width space, a Cyrillic "a") makes an audience no token matches.
     .regex(new RegExp(`^${URI_CHARACTER.source}{1,1024}$`), {
       error:
         "expected a non-empty audience without whitespace: at most 1024 URI characters (letters, digits, " +
         "-._~:/?#[]@!$&'()*+,;=%), as tokens must match it exactly",
-    })
-    .default(fallback);
+    });
+
+export const audience = (fallback: string) => audienceValue(fallback).default(fallback);
 
 /**
  * The authorization server name. Only the exact `default` adopts Okta's

@@ -14,10 +14,11 @@ import {
   REGISTRY_ROLES,
   type RegistryRole,
 } from "../facts";
-import { DEFAULT_AUDIENCES, PLATFORM_COMPONENTS, type PlatformComponent } from "../platform";
+import { DEFAULT_AUDIENCES, PLATFORM_COMPONENTS, SINGLE_MODE_AUDIENCE_OF, type PlatformComponent } from "../platform";
 import { boolean, integer, json } from "./decode";
 import {
   audience,
+  audienceValue,
   authorizationServerName,
   claimMatcher,
   claimObject,
@@ -36,12 +37,20 @@ const WINDOW = Okta.refreshTokenWindowMinutes;
 const AUTH = Okta.tokenEndpointAuthMethod;
 const ISSUER = Okta.issuerMode;
 
-/** One audience per component that has its own, defaulting to Stacklok's. */
+/**
+ * One audience per component that has its own. Only the single-mode audience
+ * has a default here: the others default to it in single mode and to
+ * Stacklok's in per-component mode (parse.ts), and single mode must know
+ * whether one was set at all, to refuse a second audience.
+ */
 export const audiencesObject = z.strictObject(
-  Object.fromEntries(PLATFORM_COMPONENTS.map((key) => [key, audience(DEFAULT_AUDIENCES[key])])) as Record<
-    PlatformComponent,
-    ReturnType<typeof audience>
-  >,
+  Object.fromEntries(
+    PLATFORM_COMPONENTS.map((key) => [
+      key,
+      key === SINGLE_MODE_AUDIENCE_OF ? audience(DEFAULT_AUDIENCES[key]) : audienceValue(DEFAULT_AUDIENCES[key]).optional(),
+    ]),
+  ) as Record<typeof SINGLE_MODE_AUDIENCE_OF, ReturnType<typeof audience>> &
+    Record<Exclude<PlatformComponent, typeof SINGLE_MODE_AUDIENCE_OF>, z.ZodOptional<ReturnType<typeof audienceValue>>>,
   { error: `expected an object with ${PLATFORM_COMPONENTS.join(" and ")}` },
 );
 
@@ -144,9 +153,11 @@ export const schema = z.strictObject({
         `(${ISSUER.dynamic} makes the issuer vary per request, which the components reject)`,
     })
     .optional(),
+  // Refused when non-empty (crossKey.ts); kept so that a stack written for an
+  // earlier version gets the reason rather than "unknown key".
   extraAudiences: json(
     z
-      .array(audience("api://default").unwrap(), { error: "expected a list of audiences" })
+      .array(audienceValue("api://default"), { error: "expected a list of audiences" })
       .refine((list) => new Set(list).size === list.length, { error: "lists the same audience twice" }),
   ).default([]),
   authenticationPolicyId: z

@@ -39,7 +39,7 @@ export interface StacklokIdentityConfig {
   /** Goes into every Okta object name and label so stacks sharing an org never collide. */
   environment: string;
   authorizationServer: string;
-  /** Each component's own audience. */
+  /** Each component's audience; in single mode all the same (one server, one audience). */
   audiences: Record<PlatformComponent, string>;
   cloudUiUrl: string;
   enterpriseManagerUrl?: string;
@@ -58,8 +58,6 @@ export interface StacklokIdentityConfig {
    * attribute its `user.<attribute>` expression reads, when config manages it.
    */
   rolesAttribute?: string;
-  /** Single mode: audiences the server keeps besides Stacklok's (e.g. `api://default` for other apps). */
-  extraAudiences: string[];
   /** Assign this authentication (sign-on) policy to both apps; unset leaves the apps' policy alone. */
   authenticationPolicyId?: string;
   tokens: TokenLifetimes;

@@ -39,10 +39,23 @@ function expectNoSecret(run: PlanRun): void {
 const copies = new ProjectCopies();
 afterAll(() => copies.dispose());
 
+// Single mode: one server and one audience, so the CLI's tokens (which carry
+// the required scope) pass the Cloud UI's checks too; that is what single mode
+// gives up, and the plan shows it.
 describe.each([
-  ["dev", "single", ["default  okta:index/authServerDefault:AuthServerDefault"]],
-  ["prod", "per-component", ["enterprise-manager  okta:auth/server:Server  [protected]", "cloud-ui  okta:auth/server:Server  [protected]"]],
-] as const)("the %s example stack", (stack, mode, servers) => {
+  [
+    "dev",
+    "single",
+    ["shared  okta:auth/server:Server"],
+    { cliAcceptedBy: ["Enterprise Manager", "Cloud UI", "Registry Server"], cloudUiAudience: "enterprise-manager" },
+  ],
+  [
+    "prod",
+    "per-component",
+    ["enterprise-manager  okta:auth/server:Server  [protected]", "cloud-ui  okta:auth/server:Server  [protected]"],
+    { cliAcceptedBy: ["Enterprise Manager", "Registry Server"], cloudUiAudience: "cloud-ui" },
+  ],
+] as const)("the %s example stack", (stack, mode, servers, { cliAcceptedBy, cloudUiAudience }) => {
   let text: PlanRun;
   let json: PlanRun;
   beforeAll(async () => {
@@ -53,9 +66,8 @@ describe.each([
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^Offline plan for stacklok-identity/${stack} \\(mode ${mode}\\)`));
     expect(text.stdout).toContain("Wiring: OK.");
-    // Only the single server carries two audiences, which only a real token can settle.
-    if (mode === "single") expect(text.stdout).toContain("To check on the real org:\n  - default carries enterprise-manager, cloud-ui");
-    else expect(text.stdout).not.toContain("To check on the real org");
+    // One audience per server, so nothing is left for a real token to settle.
+    expect(text.stdout).not.toContain("To check on the real org");
   });
 
   it("shows the resources as a tree by component, with the inputs that matter", () => {
@@ -68,8 +80,13 @@ describe.each([
   });
 
   it("shows how each client's tokens flow and who accepts them", () => {
-    expect(text.stdout).toMatch(/Stacklok CLI and Desktop \(\w+\) {2}\(client 0oa\w{17}\)\n\s+gets tokens from {2}https:\/\/[^\n]+\n\s+audience\s+enterprise-manager\n\s+scopes\s+openid offline_access toolhive:config:read\n\s+accepted by\s+Enterprise Manager, Registry Server/);
-    expect(text.stdout).toMatch(/audience\s+cloud-ui\n.*\n\s+accepted by\s+Cloud UI, Registry Server/);
+    expect(text.stdout).toMatch(
+      new RegExp(
+        "Stacklok CLI and Desktop \\(\\w+\\) {2}\\(client 0oa\\w{17}\\)\\n\\s+gets tokens from {2}https://[^\\n]+\\n\\s+audience\\s+enterprise-manager\\n" +
+          `\\s+scopes\\s+openid offline_access toolhive:config:read\\n\\s+accepted by\\s+${cliAcceptedBy.join(", ")}\\n`,
+      ),
+    );
+    expect(text.stdout).toMatch(new RegExp(`Cloud UI \\(\\w+\\) {2}.*\\n.*\\n\\s+audience\\s+${cloudUiAudience}\\n.*\\n\\s+accepted by\\s+Cloud UI, Registry Server\\n`));
   });
 
   it("prints the chart values with placeholder ids and the secret masked", () => {
@@ -93,8 +110,8 @@ describe.each([
     // prod adds two MCP servers: each a server, three claims, a policy and a rule.
     expect(doc.resourceCount).toBe(mode === "single" ? 14 : 32);
     expect(doc.tokenFlows.map((f) => [f.client, f.audience, f.acceptedBy])).toEqual([
-      ["cli", "enterprise-manager", ["Enterprise Manager", "Registry Server"]],
-      ["cloudUi", "cloud-ui", ["Cloud UI", "Registry Server"]],
+      ["cli", "enterprise-manager", cliAcceptedBy],
+      ["cloudUi", cloudUiAudience, ["Cloud UI", "Registry Server"]],
       ...(mode === "single"
         ? []
         : [

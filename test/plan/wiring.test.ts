@@ -37,17 +37,20 @@ function codes(report: RunReport): WiringCode[] {
 }
 
 describe("a correctly wired plan", () => {
+  // Single mode has one audience, so the CLI's token (scope included) passes
+  // the Cloud UI's issuer and audience checks as well: what single mode gives
+  // up. The Cloud UI's token still lacks the scope the Enterprise Manager needs.
   it.each([
-    ["single", () => single],
-    ["per-component", () => perComponent],
-  ])("%s: both clients get tokens their component and the registry accept", (_, report) => {
+    ["single", () => single, "enterprise-manager", ["Enterprise Manager", "Cloud UI", "Registry Server"]],
+    ["per-component", () => perComponent, "cloud-ui", ["Enterprise Manager", "Registry Server"]],
+  ])("%s: both clients get tokens their component and the registry accept", (_, report, uiAudience, cliAcceptedBy) => {
     const wiring = analyzeWiring(report());
     expect(wiring.problems).toEqual([]);
     const [cli, ui] = wiring.flows;
     expect(cli).toMatchObject({ client: "cli", component: "Enterprise Manager", issued: true, audience: "enterprise-manager" });
     expect(cli?.scopes).toContain("toolhive:config:read");
-    expect(cli?.acceptedBy).toEqual(["Enterprise Manager", "Registry Server"]);
-    expect(ui).toMatchObject({ client: "cloudUi", component: "Cloud UI", issued: true, audience: "cloud-ui" });
+    expect(cli?.acceptedBy).toEqual(cliAcceptedBy);
+    expect(ui).toMatchObject({ client: "cloudUi", component: "Cloud UI", issued: true, audience: uiAudience });
     expect(ui?.acceptedBy).toEqual(["Cloud UI", "Registry Server"]);
   });
 
@@ -66,10 +69,21 @@ describe("a correctly wired plan", () => {
   });
 });
 
-describe("what only a real token can settle", () => {
-  it("notes a server carrying several audiences, and only then", () => {
-    expect(analyzeWiring(single).notes).toEqual([expect.stringContaining("default carries enterprise-manager, cloud-ui; Okta documents one audience")]);
-    expect(analyzeWiring(perComponent).notes).toEqual([]);
+describe("one audience per server", () => {
+  // Okta refuses a server with any other count, so such a plan cannot be applied.
+  it.each([
+    ["two audiences", ["enterprise-manager", "cloud-ui"], '"enterprise-manager", "cloud-ui"'],
+    ["no audience", [], "no audience"],
+  ])("fails a server carrying %s", (_, audiences, shown) => {
+    const broken = withInputs(single, OktaType.authServerDefault, "default", (i) => ({ ...i, audiences }));
+    const problem = analyzeWiring(broken).problems.find((p) => p.code === "server_audiences_not_one");
+    expect(problem?.message).toContain(`default carries ${shown}`);
+    expect(problem?.message).toContain("exactly one audience");
+  });
+
+  it("finds nothing to say about the program's own plans", () => {
+    expect(codes(single)).toEqual([]);
+    expect(codes(perComponent)).toEqual([]);
   });
 });
 

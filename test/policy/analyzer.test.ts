@@ -176,7 +176,7 @@ describe("the policy pack under the Pulumi runtime", () => {
     expect(levels["okta-one-group-assignments-per-app"]).toBe(EnforcementLevel.MANDATORY);
     expect(levels["okta-contiguous-priorities"]).toBe(EnforcementLevel.MANDATORY);
     expect(levels["okta-audience-unique-across-servers"]).toBe(EnforcementLevel.MANDATORY);
-    expect(Object.keys(levels)).toHaveLength(25);
+    expect(Object.keys(levels)).toHaveLength(26);
   });
 
   it("passes the native and the web app the program creates", async () => {

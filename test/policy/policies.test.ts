@@ -183,6 +183,12 @@ const cases: Record<string, Case> = {
     fail: { name: "default", credentialsRotationMode: "MANUAL", audiences: ["enterprise-manager"] },
     expect: 'credentialsRotationMode is "MANUAL"; accepted: "AUTO"',
   },
+  "okta-server-one-audience": {
+    type: OktaType.authServer,
+    pass: { name: "stacklok-dev", audiences: ["enterprise-manager"] },
+    fail: { name: "stacklok-dev", audiences: ["enterprise-manager", "cloud-ui"] },
+    expect: 'audiences is ["enterprise-manager","cloud-ui"]; accepted: exactly one audience',
+  },
   "okta-user-schema-attribute": {
     type: OktaType.userSchemaProperty,
     deleteBeforeReplace: true,

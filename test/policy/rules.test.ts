@@ -36,6 +36,7 @@ import {
   ruleListsExplicitScopes,
   ruleTokenLifetimesAreValid,
   scopeIsNotBothDefaultAndOptional,
+  serverHasOneAudience,
   userSchemaAttributeIsComplete,
   webAppIsConfidential,
 } from "../../policy/rules";
@@ -824,5 +825,33 @@ describe("userSchemaAttributeIsComplete", () => {
 
   it("ignores other resource types", () => {
     expect(userSchemaAttributeIsComplete(OktaType.group, { type: "array" }, defaultContext())).toEqual([]);
+  });
+});
+
+describe("serverHasOneAudience", () => {
+  it("passes one audience on a custom server and on the adopted default", () => {
+    expect(run(serverHasOneAudience, OktaType.authServer, { audiences: ["enterprise-manager"] })).toEqual([]);
+    expect(run(serverHasOneAudience, OktaType.authServerDefault, { audiences: ["api://default"] })).toEqual([]);
+  });
+
+  it("passes an AuthServerDefault with audiences unset: the provider sends its one default, api://default", () => {
+    expect(run(serverHasOneAudience, OktaType.authServerDefault, { name: "default" })).toEqual([]);
+  });
+
+  it.each([
+    ["two audiences on a custom server", OktaType.authServer, { audiences: ["enterprise-manager", "cloud-ui"] }],
+    ["two audiences on the adopted default", OktaType.authServerDefault, { audiences: ["enterprise-manager", "api://default"] }],
+    ["no audience on a custom server", OktaType.authServer, { audiences: [] }],
+    ["audiences unset on a custom server", OktaType.authServer, {}],
+  ])("fails %s, citing Okta's refusal", (_, type, props) => {
+    const violations = run(serverHasOneAudience, type, props);
+    expect(violations).toHaveLength(1);
+    expect(violations[0]?.property).toBe("audiences");
+    expect(violations[0]?.message).toContain("accepted: exactly one audience");
+    expect(violations[0]?.message).toContain("must be an array with exactly one value");
+  });
+
+  it("ignores other resource types", () => {
+    expect(run(serverHasOneAudience, OktaType.serverScope, { audiences: ["a", "b"] })).toEqual([]);
   });
 });

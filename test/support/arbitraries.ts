@@ -135,14 +135,24 @@ const claimsArb = fc
 // ---------------------------------------------------------------------------
 // Cross-key groups
 
-/** Audiences, each set or left to its default, that never collide (case-insensitively). */
-const audiencesArb = fc
+/** Per-component audiences, each set or left to its default, that never collide (case-insensitively). */
+const perComponentAudiencesArb = fc
   .record({ enterpriseManager: audienceValue, cloudUi: audienceValue }, { requiredKeys: [] })
   .filter(
     (a) =>
       (a.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager).toLowerCase() !==
       (a.cloudUi ?? DEFAULT_AUDIENCES.cloudUi).toLowerCase(),
   );
+
+/**
+ * Single-mode audiences: one server, one audience. The Cloud UI's is left
+ * out or restates the Enterprise Manager's (the default one included).
+ */
+const singleAudiencesArb = fc.oneof(
+  fc.record({ enterpriseManager: audienceValue }, { requiredKeys: [] }),
+  audienceValue.map((a) => ({ enterpriseManager: a, cloudUi: a })),
+  fc.constant({ cloudUi: DEFAULT_AUDIENCES.enterpriseManager }),
+);
 
 /** Who may sign in: at least one assigned group, or every user, else sign-in fails with user_not_assigned. */
 const accessArb = fc
@@ -239,13 +249,13 @@ const mcpServersArb = fc.uniqueArray(
 /** Each MCP server's audience (defaulting to its URL, as the schema normalises it) unique across servers and components. */
 function mcpAudiencesAreUnique(model: Model): boolean {
   const servers = (model["mcpServers"] as { resourceUrl: string; audience?: string }[] | undefined) ?? [];
+  if (servers.length === 0) return true;
   const audiences = (model["audiences"] ?? {}) as { enterpriseManager?: string; cloudUi?: string };
-  const all = [
-    audiences.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager,
-    audiences.cloudUi ?? DEFAULT_AUDIENCES.cloudUi,
-    ...servers.map((s) => s.audience ?? s.resourceUrl.replace(/\/+$/, "")),
-  ].map((a) => a.toLowerCase());
-  return new Set(all).size === all.length;
+  const platform = new Set(
+    [audiences.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager, audiences.cloudUi ?? DEFAULT_AUDIENCES.cloudUi].map((a) => a.toLowerCase()),
+  );
+  const mcp = servers.map((s) => (s.audience ?? s.resourceUrl.replace(/\/+$/, "")).toLowerCase());
+  return new Set(mcp).size === mcp.length && mcp.every((a) => !platform.has(a));
 }
 
 /**
@@ -282,36 +292,41 @@ function encodeAll(model: Model): fc.Arbitrary<Model> {
 }
 
 /**
- * A custom server name and extra audiences only mean something in single
- * mode, MCP servers only in per-component mode; elsewhere they are errors.
+ * A custom server name only means something in single mode, MCP servers
+ * only in per-component mode; elsewhere they are errors.
  */
 function singleModeKeysOnlyInSingleMode(model: Model): Model {
   if (model["mode"] === "single") return { ...model, mcpServers: undefined };
-  return { ...model, authorizationServer: model["authorizationServer"] === DEFAULT_SERVER_NAME ? DEFAULT_SERVER_NAME : undefined, extraAudiences: undefined };
+  return { ...model, authorizationServer: model["authorizationServer"] === DEFAULT_SERVER_NAME ? DEFAULT_SERVER_NAME : undefined };
 }
 
 /**
  * The same raw config switched to `mode`, as a user would switch it: the
- * single-mode keys go when leaving single mode, the MCP servers when
- * entering it.
+ * single-mode server name goes when leaving single mode, and the Cloud UI
+ * gets an audience of its own (one server per component, audiences distinct);
+ * entering single mode, a Cloud UI audience of its own goes (one server, one
+ * audience), and so do the MCP servers (each needs a server of its own).
  */
 export function switchedTo(config: Record<string, unknown>, mode: "single" | "per-component"): Record<string, unknown> {
+  const raw = config["audiences"];
+  const audiences = (raw === undefined ? {} : typeof raw === "string" ? JSON.parse(raw) : raw) as {
+    enterpriseManager?: string;
+    cloudUi?: string;
+  };
+  const shared = audiences.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager;
+  const { cloudUi, ...withoutCloudUi } = audiences;
+  let kept: typeof audiences;
   if (mode === "single") {
-    const { mcpServers: _mcp, ...rest } = config;
-    return { ...rest, mode };
+    kept = cloudUi === undefined || cloudUi === shared ? audiences : withoutCloudUi;
+  } else {
+    const own = cloudUi ?? DEFAULT_AUDIENCES.cloudUi;
+    kept = own.toLowerCase() === shared.toLowerCase() ? { ...withoutCloudUi, cloudUi: `${shared}-ui` } : audiences;
   }
-  const { authorizationServer: _server, extraAudiences: _extra, ...rest } = config;
-  return { ...rest, mode };
-}
-
-/** Extra audiences must not repeat Stacklok's own. */
-function extraAudiencesAreExtra(model: Model): boolean {
-  const audiences = (model["audiences"] ?? {}) as { enterpriseManager?: string; cloudUi?: string };
-  const ours = [audiences.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager, audiences.cloudUi ?? DEFAULT_AUDIENCES.cloudUi].map((a) =>
-    a.toLowerCase(),
-  );
-  const extra = (model["extraAudiences"] as string[] | undefined) ?? [];
-  return extra.every((a) => !ours.includes(a.toLowerCase()));
+  const { authorizationServer: _server, ...rest } = config;
+  const { mcpServers: _mcp, ...withoutMcp } = config;
+  const base = mode === "single" ? { ...withoutMcp, mode } : { ...rest, mode };
+  if (raw === undefined && kept.cloudUi === undefined) return base;
+  return { ...base, audiences: typeof raw === "string" ? JSON.stringify(kept) : kept };
 }
 
 /** Valid raw configs over the whole config space, with the stack they run as. */
@@ -324,7 +339,8 @@ export const validConfigArb: fc.Arbitrary<ConfigSample> = fc
           mode: fc.constantFrom("single", "per-component"),
           cloudUiUrl: httpsUrlArb,
           authorizationServer: maybe(fc.oneof(fc.constant(DEFAULT_SERVER_NAME), customServerName)),
-          audiences: maybe(audiencesArb),
+          singleAudiences: maybe(singleAudiencesArb),
+          perComponentAudiences: maybe(perComponentAudiencesArb),
           enterpriseManagerUrl: maybe(httpsUrlArb),
           registryUrl: maybe(httpsUrlArb),
           cliRedirectUris: maybe(fc.uniqueArray(loopbackUriArb, { minLength: 1, maxLength: 4 })),
@@ -338,7 +354,8 @@ export const validConfigArb: fc.Arbitrary<ConfigSample> = fc
           issuerMode: maybe(fc.constantFrom(Okta.issuerMode.orgUrl, Okta.issuerMode.customUrl)),
           protect: maybe(fc.boolean()),
           takeOverDefaultServer: maybe(fc.boolean()),
-          extraAudiences: maybe(fc.uniqueArray(audienceValue, { minLength: 1, maxLength: 2, selector: (a) => a.toLowerCase() })),
+          // Refused unless empty (one audience per server); kept so upgraded stacks get the reason.
+          extraAudiences: maybe(fc.constant([])),
           authenticationPolicyId: maybe(fc.stringMatching(/^rst[A-Za-z0-9]{17}$/)),
           createAdminGroup: maybe(fc.boolean()),
           adminGroupIds: maybe(fc.uniqueArray(groupIdArb, { maxLength: 3 })),
@@ -347,8 +364,14 @@ export const validConfigArb: fc.Arbitrary<ConfigSample> = fc
         accessArb,
         lifetimesArb,
       )
-      .map(([keys, access, lifetimes]): Model => singleModeKeysOnlyInSingleMode({ ...keys, ...access, ...lifetimes }))
-      .filter(extraAudiencesAreExtra)
+      .map(([{ singleAudiences, perComponentAudiences, ...keys }, access, lifetimes]): Model =>
+        singleModeKeysOnlyInSingleMode({
+          ...keys,
+          audiences: keys.mode === "single" ? singleAudiences : perComponentAudiences,
+          ...access,
+          ...lifetimes,
+        }),
+      )
       .filter(mcpAudiencesAreUnique)
       // Every claim disabled leaves the registry's roles nothing to match on: refused.
       .filter((model) => resolveClaims((model["claims"] ?? {}) as RawConfig["claims"]).length > 0),

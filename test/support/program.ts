@@ -42,9 +42,14 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     config,
     ...(secretKeys ? { secretKeys: secretKeys.map((k) => `${CONFIG_NAMESPACE}:${k}`) } : {}),
     mocks: {
-      // An untouched default server that already lists Stacklok's audiences, so
-      // runs warn only when a test sets up a server whose audiences would go.
-      defaultServer: { description: "Default Authorization Server for your Applications", audiences: ["enterprise-manager", "cloud-ui"] },
+      // An untouched default server that already carries Stacklok's default
+      // audience (its one audience), so runs warn only when a test sets up a
+      // server whose audience would go.
+      defaultServer: {
+        description: "Default Authorization Server for your Applications",
+        audiences: ["enterprise-manager"],
+        issuerMode: "ORG_URL",
+      },
       ...mocks,
     },
     program: async () => (outputs = await deployPlatformIdentity()),

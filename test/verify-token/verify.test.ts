@@ -104,7 +104,7 @@ describe("a valid Enterprise Manager token", () => {
 
 describe("several audiences in one token", () => {
   // RFC 7519 section 4.1.3: aud may be a string or an array; a component accepts an array holding its
-  // audience. Okta documents one audience per server, yet single mode lists two on one server.
+  // audience. An Okta server has exactly one audience, so such a token comes from another issuer or tool.
   const both = [DEFAULT_AUDIENCES.enterpriseManager, DEFAULT_AUDIENCES.cloudUi];
 
   it("is accepted by every component whose audience it holds, each warning that the others accept it too", async () => {

@@ -65,7 +65,8 @@ function orgHostFromConfig(config) {
 }
 
 /**
- * @typedef {{ description?: string, audiences: string[] }} DefaultServerState
+ * @typedef {{ description?: string, audiences?: string[], issuerMode?: string }} DefaultServerState
+ *   `audiences` or `issuerMode` left out: Okta's answer carries none (`issuerMode: ""` likewise).
  * @typedef {{
  *   type: string, name: string, custom: boolean, id: string,
  *   inputs: Record<string, any>, state: Record<string, any>,
@@ -92,10 +93,16 @@ function invokeError(message) {
  */
 function createOktaMocks(options = {}) {
   const orgHost = options.orgHost ?? "example.okta.com";
+  // What an org's `default` looks like before anyone adopts it (the provider's
+  // test cassette TestAccResourceOktaAuthServerDefault_crud). Its id is an
+  // `aus…` id like any server's: `default` is only the name the provider
+  // looks it up by (GET /authorizationServers/default), and it stores the id.
   const defaultServer = options.defaultServer ?? {
     description: "Default Authorization Server for your Applications",
     audiences: ["api://default"],
+    issuerMode: "ORG_URL",
   };
+  const defaultServerId = placeholderId("aus", "default authorization server");
   /** @type {Registration[]} */
   const registrations = [];
   /** @type {{ token: string, inputs: Record<string, any> }[]} */
@@ -112,7 +119,7 @@ function createOktaMocks(options = {}) {
       let state = { ...inputs };
       switch (type) {
         case TYPE.authServerDefault:
-          id = "default";
+          id = defaultServerId;
           state = { ...inputs, issuer: `https://${orgHost}/oauth2/default`, kid: placeholderId("kid", seed) };
           break;
         case TYPE.authServer:
@@ -149,12 +156,12 @@ function createOktaMocks(options = {}) {
           // As Okta answers an org without API Access Management, or a token without the scope.
           if (options.defaultServerError) throw invokeError(options.defaultServerError);
           return {
-            id: "default",
+            id: defaultServerId,
             name: "default",
             description: defaultServer.description ?? "",
-            audiences: defaultServer.audiences,
+            ...(defaultServer.audiences === undefined ? {} : { audiences: defaultServer.audiences }),
             issuer: `https://${orgHost}/oauth2/default`,
-            issuerMode: "ORG_URL",
+            ...(defaultServer.issuerMode === undefined ? {} : { issuerMode: defaultServer.issuerMode }),
             status: "ACTIVE",
             kid: "placeholder",
             credentialsLastRotated: "",

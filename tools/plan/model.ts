@@ -36,7 +36,7 @@ export interface PlanDocument {
   chartValuesYaml: string;
   /** The Kubernetes manifests the stack outputs (no secret in them). */
   manifests: { platformRoleBindingsYaml: string; mcpManifestsYaml: string };
-  wiring: { ok: boolean; problems: WiringProblem[]; notes: string[] };
+  wiring: { ok: boolean; problems: WiringProblem[] };
 }
 
 
@@ -67,7 +67,11 @@ function details(r: RecordedResource, nameOf: (id: unknown) => string): Record<s
     case OktaType.authServer:
       return {
         name: i["name"],
+        // `default` too has an aus… id (the provider stores the id Okta
+        // returns for /authorizationServers/default); its children carry it.
+        id: r.id,
         issuer: r.outputs["issuer"],
+        issuerMode: i["issuerMode"],
         audiences: i["audiences"],
         keyRotation: i["credentialsRotationMode"],
         ...(r.type === OktaType.authServerDefault ? { adopted: "Okta's pre-provisioned default server" } : {}),
@@ -223,7 +227,7 @@ export function buildPlan(inputs: PlanInputs): PlanDocument {
       platformRoleBindingsYaml: text(outputs["platformRoleBindingsYaml"]),
       mcpManifestsYaml: text(outputs["mcpManifestsYaml"]),
     },
-    wiring: { ok: wiring.problems.length === 0, problems: wiring.problems, notes: wiring.notes },
+    wiring: { ok: wiring.problems.length === 0, problems: wiring.problems },
   };
   const secrets = secretValues(report, inputs.config, inputs.secretKeys);
   const safe = masked(plan, secrets);

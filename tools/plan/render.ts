@@ -62,10 +62,6 @@ export function renderText(plan: PlanDocument): string {
     lines.push(`Wiring: ${plan.wiring.problems.length} problem(s). A component would reject its client's tokens:`);
     for (const problem of plan.wiring.problems) lines.push(`  - [${problem.code}] ${problem.message}`);
   }
-  if (plan.wiring.notes.length > 0) {
-    lines.push("", "To check on the real org:");
-    for (const note of plan.wiring.notes) lines.push(`  - ${note}`);
-  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -35,6 +35,7 @@ export type WiringCode =
   | "issuer_unplanned"
   | "issuer_ambiguous"
   | "audience_not_on_server"
+  | "server_audiences_not_one"
   | "scope_missing_on_server"
   | "client_not_whitelisted"
   | "grant_not_allowed"
@@ -71,8 +72,6 @@ export interface TokenFlow {
 export interface Wiring {
   flows: TokenFlow[];
   problems: WiringProblem[];
-  /** What the plan cannot settle offline and a real token must show. */
-  notes: string[];
 }
 
 /** The outputs the check follows: the contract's, less key sets, secrets and chart values. */
@@ -336,7 +335,6 @@ export function analyzeWiring(report: RunReport): Wiring {
     return {
       flows: [],
       problems: [{ code: "outputs_missing", message: "the program exported no enterpriseManager, cloudUi and registryServer outputs to check" }],
-      notes: [],
     };
   }
   const outputs = parsed.data;
@@ -365,22 +363,22 @@ export function analyzeWiring(report: RunReport): Wiring {
       });
     }
   }
-  return { flows, problems, notes: audienceNotes(plan, flows) };
+  problems.push(...audienceCountProblems(plan));
+  return { flows, problems };
 }
 
 /**
- * Okta documents one audience per authorization server; Stacklok's runbook
- * puts several on `default` and says each token still carries one. Nothing
- * offline can tell which a real token gets, so say so.
+ * Okta gives an authorization server exactly one audience and refuses any
+ * other count ("'audiences' must be an array with exactly one value."), so a
+ * plan with such a server cannot be applied.
  */
-function audienceNotes(plan: Planned, flows: TokenFlow[]): string[] {
-  const issuers = new Set(flows.map((f) => f.issuer));
+function audienceCountProblems(plan: Planned): WiringProblem[] {
   return plan.servers
-    .filter((server) => issuers.has(text(server.outputs["issuer"])) && strings(server.inputs["audiences"]).length > 1)
-    .map(
-      (server) =>
-        `${serverName(server)} carries ${strings(server.inputs["audiences"]).join(", ")}; Okta documents one audience per ` +
-        "server. After pulumi up, check a real token of each client (npm run verify-token): its aud must be its " +
-        "component's audience alone, or per-component isolation is lost.",
-    );
+    .filter((server) => strings(server.inputs["audiences"]).length !== 1)
+    .map((server) => ({
+      code: "server_audiences_not_one" as const,
+      message:
+        `${serverName(server)} carries ${strings(server.inputs["audiences"]).map((a) => `"${a}"`).join(", ") || "no audience"}; ` +
+        "Okta allows exactly one audience per authorization server and would refuse it",
+    }));
 }

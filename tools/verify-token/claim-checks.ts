@@ -147,9 +147,10 @@ export function checkAudience(
 /**
  * An accepted token whose `aud` holds other audiences too: every component
  * that accepts one of them from the same issuer accepts the same token, so a
- * token minted for (or leaked from) one component works at the others. Okta
- * documents one audience per authorization server; a server listing several
- * (single mode) may put them all in one token.
+ * token minted for (or leaked from) one component works at the others. An
+ * Okta authorization server carries exactly one audience ("Okta currently
+ * supports only one audience") and sends it as a string, so such a token comes
+ * from some other issuer or tool.
  */
 function multipleAudienceFindings(values: readonly string[], matched: string, context: AudienceContext): Finding[] {
   const extra = [...new Set(values)].filter((value) => value !== matched);

@@ -95,8 +95,8 @@ export const DEFAULT_FIX: Record<ReasonCode, string> = {
   audience_multiple:
     "Give each component tokens only it accepts: per-component mode (stack config stacklok-identity:mode " +
     "per-component) gives the Enterprise Manager and the Cloud UI one authorization server each, with one " +
-    "issuer and one audience. On a server that lists several audiences (single mode), check which ones Okta " +
-    "puts in a real token (Token Preview) before relying on them being separate.",
+    "issuer and one audience. An Okta authorization server has exactly one audience and sends it as a " +
+    "string, so a token with several did not come from a server this program set up: check its iss.",
   looks_like_id_token:
     "Send the access token, not the ID token: the ID token's aud is the client ID and it has no scp.",
   scope_missing:
