@@ -8,6 +8,7 @@ import type {
   ChartValues,
   CloudUiOutput,
   EnterpriseManagerOutput,
+  RegistryAuthz,
   RegistryProvider,
 } from "./contract";
 import { IDP_TYPE } from "./facts";
@@ -33,6 +34,8 @@ export interface ChartInputs {
   enterpriseManager: EnterpriseManagerOutput;
   cloudUi: CloudUiOutput;
   providers: RegistryProvider[];
+  /** Always set: without it the Registry Server grants every authenticated user every role. */
+  authz: RegistryAuthz;
   cloudUiUrl: string;
   enterpriseManagerUrl?: string;
   registryUrl?: string;
@@ -65,6 +68,7 @@ export function buildChartValues(input: ChartInputs): ChartValues {
               ...(input.registryUrl === undefined ? {} : { resourceUrl: input.registryUrl }),
               providers: input.providers,
             },
+            authz: input.authz,
           },
         },
       },

@@ -41,8 +41,34 @@ export const cloudUiOutputSchema = z.object({
 
 export const registryProviderSchema = z.object({ name: nonEmpty, issuerUrl: httpUrl, audience: nonEmpty });
 
+/** A Registry Server claim matcher: claim name to the value, or any of the values, the token must carry. */
+export const claimMatcherSchema = z.record(nonEmpty, z.union([nonEmpty, z.array(nonEmpty).min(1)]));
+
+/** `auth.authz` of the Registry Server: every role is always listed, and `superAdmin` is never empty. */
+export const registryAuthzSchema = z.object({
+  roles: z.object({
+    superAdmin: z.array(claimMatcherSchema).min(1, { error: "expected at least one superAdmin matcher" }),
+    manageSources: z.array(claimMatcherSchema),
+    manageRegistries: z.array(claimMatcherSchema),
+    manageEntries: z.array(claimMatcherSchema),
+  }),
+});
+
 export const registryServerOutputSchema = z.object({
   providers: z.array(registryProviderSchema).min(1, { error: "expected at least one provider" }),
+  authz: registryAuthzSchema,
+});
+
+/** The block to set as `spec.oidcConfigRef` on an MCPServer (toolhive.stacklok.dev/v1beta1). */
+export const oidcConfigRefSchema = z.object({ name: nonEmpty, audience: nonEmpty, resourceUrl: httpUrl });
+
+/** One MCP server's token source, keyed by its name in the `mcpServers` output. */
+export const mcpServerOutputSchema = z.object({
+  issuer: httpUrl,
+  audience: nonEmpty,
+  jwksUri: httpUrl,
+  resourceUrl: httpUrl,
+  oidcConfigRef: oidcConfigRefSchema,
 });
 
 /** Helm values for the umbrella chart, keyed by sub-chart. */
@@ -62,6 +88,7 @@ export const chartValuesSchema = z.object({
         auth: z.object({
           mode: z.literal("oauth"),
           oauth: z.object({ resourceUrl: z.string().optional(), providers: z.array(registryProviderSchema) }),
+          authz: registryAuthzSchema,
         }),
       }),
     }),
@@ -75,6 +102,11 @@ export const stackOutputsSchema = z.object({
   registryServer: registryServerOutputSchema,
   chartValues: chartValuesSchema,
   chartValuesYaml: z.string(),
+  /** A ClusterPlatformRoleBinding: `writer` to the admin groups, `reader` to the users groups. */
+  platformRoleBindingsYaml: z.string(),
+  mcpServers: z.record(nonEmpty, mcpServerOutputSchema),
+  /** One MCPOIDCConfig per MCP server issuer, and each MCPServer's oidcConfigRef as a comment. */
+  mcpManifestsYaml: z.string(),
 });
 
 export type SetupMode = z.infer<typeof setupModeSchema>;
@@ -82,6 +114,8 @@ export type EnterpriseManagerOutput = z.infer<typeof enterpriseManagerOutputSche
 export type CloudUiOutput = z.infer<typeof cloudUiOutputSchema>;
 export type RegistryProvider = z.infer<typeof registryProviderSchema>;
 export type RegistryServerOutput = z.infer<typeof registryServerOutputSchema>;
+export type RegistryAuthz = z.infer<typeof registryAuthzSchema>;
+export type McpServerOutput = z.infer<typeof mcpServerOutputSchema>;
 export type ChartValues = z.infer<typeof chartValuesSchema>;
 export type StackOutputs = z.infer<typeof stackOutputsSchema>;
 

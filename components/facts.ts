@@ -22,7 +22,12 @@ export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"] as c
  */
 export const LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
 
-/** The CLI's loopback callback. Okta matches redirect URIs exactly, port included. */
+/**
+ * The CLI's loopback callback, as `thv` sends it: `http://localhost:<port>/callback`
+ * (toolhive `pkg/auth/oauth/flow.go`) on port 8666 (`pkg/auth/remote/config.go`
+ * `DefaultCallbackPort`). Okta matches redirect URIs exactly, port included,
+ * and `thv` moves to another port when 8666 is busy, which Okta then refuses.
+ */
 export const DEFAULT_CLI_REDIRECT_URI = "http://localhost:8666/callback";
 
 /** Paths the Cloud UI (Better Auth) serves under its public URL. */
@@ -211,3 +216,27 @@ export const PROVIDER_DEFAULT_GRANT_TYPES: Readonly<Record<string, readonly stri
     Okta.oktaGrantType.mfaOtp,
   ],
 };
+
+/**
+ * The Registry Server's roles (toolhive-registry-server
+ * `internal/config/config.go` `RolesConfig`). Each is a list of claim maps:
+ * the keys of one map must all match the token, any map in the list grants
+ * the role, and an empty map never matches (`internal/auth/roles.go`). With
+ * no `authz` block every authenticated user holds every role
+ * (`internal/auth/authz_middleware.go`), so the program always emits one.
+ */
+export const REGISTRY_ROLES = ["superAdmin", "manageSources", "manageRegistries", "manageEntries"] as const;
+export type RegistryRole = (typeof REGISTRY_ROLES)[number];
+
+/**
+ * The Stacklok Enterprise platform's built-in `ClusterPlatformRole`s: `reader`
+ * grants the MCP read operations and `call_tool`, `writer` every action
+ * (docs-website `docs/platform/enterprise-authz/intro.mdx`, "Built-in roles").
+ */
+export const PLATFORM_ROLE = { writer: "writer", reader: "reader" } as const;
+
+/** API versions of the Kubernetes objects the stack outputs describe. */
+export const KUBERNETES_API = {
+  clusterPlatformRoleBinding: { apiVersion: "platform.enterprise.stacklok.com/v1alpha1", kind: "ClusterPlatformRoleBinding" },
+  mcpOidcConfig: { apiVersion: "toolhive.stacklok.dev/v1beta1", kind: "MCPOIDCConfig" },
+} as const;

@@ -4,14 +4,18 @@
  * them, so every name and label carries the stack's environment.
  */
 
-import { CLIENT_APPS, type ClientApp, type ComponentServerRole } from "./platform";
+import { CLIENT_APPS, type ClientApp, type ComponentServerRole, type McpServerKey } from "./platform";
 
 export interface OktaNames {
-  /** Custom authorization server for one component (per-component mode). */
-  componentServer(role: ComponentServerRole): string;
+  /** Custom authorization server for one component or MCP server (per-component mode). */
+  componentServer(role: ComponentServerRole | McpServerKey): string;
   accessPolicy: string;
   accessRule: string;
   accessGroup: string;
+  /** The group whose members administer the registry and hold the platform's `writer` role. */
+  adminGroup: string;
+  /** The platform role binding and the Kubernetes name prefix of the manifests. */
+  platformRoleBinding: string;
   /** The Okta label of each client app. */
   appLabel(client: ClientApp): string;
 }
@@ -23,6 +27,8 @@ export function oktaNames(environment: string): OktaNames {
     accessPolicy: `${prefix}-clients`,
     accessRule: `${prefix}-assigned-users`,
     accessGroup: `${prefix}-users`,
+    adminGroup: `${prefix}-admins`,
+    platformRoleBinding: `${prefix}-platform-roles`,
     appLabel: (client) => `${CLIENT_APPS[client].label} (${environment})`,
   };
 }

@@ -63,6 +63,43 @@ export const COMPONENTS = {
   },
 } as const;
 
+/**
+ * Components a stack runs many of, each instance with its own audience and
+ * its own authorization server (per-component mode only: Okta gives a server
+ * one audience, and ToolHive requires an audience unique per MCP server).
+ * `slug` prefixes an instance's server key (`mcp-<name>`) and its verifier
+ * id (`mcp:<name>`). `scopes` is what the CLI asks for: ToolHive falls back
+ * to the MCP server's RFC 9728 `scopes_supported` (`["openid"]` unless the
+ * MCPServer sets `oidcConfigRef.scopes`) and its token source adds
+ * `offline_access` (toolhive `pkg/auth/remote/handler.go`,
+ * `pkg/auth/tokensource`). Against Okta, which offers no open dynamic client
+ * registration, the client must be pre-registered: the CLI/Desktop app.
+ */
+export const COMPONENT_KINDS = {
+  mcpServer: {
+    title: "MCP server",
+    slug: "mcp",
+    audience: { client: "cli", requiresScope: false },
+    scopes: ["openid", "offline_access"],
+  },
+} as const;
+
+/** An MCP server's key: the name of its authorization server's children and the suffix of its Okta name. */
+export type McpServerKey = `${(typeof COMPONENT_KINDS)["mcpServer"]["slug"]}-${string}`;
+export function mcpServerKey(name: string): McpServerKey {
+  return `${COMPONENT_KINDS.mcpServer.slug}-${name}`;
+}
+/** An MCP server as operators know it (the plan's token flows). */
+export type McpServerTitle = `${(typeof COMPONENT_KINDS)["mcpServer"]["title"]} ${string}`;
+export function mcpServerTitle(name: string): McpServerTitle {
+  return `${COMPONENT_KINDS.mcpServer.title} ${name}`;
+}
+/** An MCP server's verifier id (`--component mcp:<name>`). */
+export type McpServerSlug = `${(typeof COMPONENT_KINDS)["mcpServer"]["slug"]}:${string}`;
+export function mcpServerSlug(name: string): McpServerSlug {
+  return `${COMPONENT_KINDS.mcpServer.slug}:${name}`;
+}
+
 type Components = typeof COMPONENTS;
 /** A component, named by its stack output key. */
 export type ComponentKey = keyof Components;

@@ -7,11 +7,13 @@ import type {
   ChartValues,
   CloudUiOutput,
   EnterpriseManagerOutput,
+  McpServerOutput,
   RegistryServerOutput,
   SetupMode,
 } from "./contract";
 import { Okta, REQUIRED_SCOPE } from "./facts";
-import { oktaNames } from "./naming";
+import { platformRoleBinding, renderMcpManifestsYaml, renderPlatformRoleBindingYaml } from "./manifests";
+import { oktaNames, type OktaNames } from "./naming";
 import { cliAppSpec, cloudUiAppSpec, OAuthApp, type AppSpec } from "./oauthApp";
 import { CLIENT_APP_KEYS, CLIENT_APPS, type ClientApp } from "./platform";
 import type { ServerKey, Topology } from "./topology";
@@ -36,6 +38,9 @@ export interface PlatformOutputs {
   registryServer: pulumi.Output<RegistryServerOutput>;
   chartValues: pulumi.Output<ChartValues>;
   chartValuesYaml: pulumi.Output<string>;
+  platformRoleBindingsYaml: string;
+  mcpServers: pulumi.Output<Record<string, McpServerOutput>>;
+  mcpManifestsYaml: pulumi.Output<string>;
 }
 
 /**
@@ -58,7 +63,10 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     const names = oktaNames(config.environment);
     this.topology = args.topology;
 
-    const groupIds = this.accessGroupIds(args, names.accessGroup);
+    const accessGroupIds = this.accessGroupIds(args, names.accessGroup);
+    // Admins sign in like users: the same assignment (one per app, as Okta's
+    // assignments resource owns the app's whole group list) and the same rules.
+    const groupIds = [...accessGroupIds, ...this.adminGroupIds(args, names.adminGroup)];
 
     // Org-wide: the attribute exists once per org whatever the number of
     // stacks. Kept on destroy (deleting it wipes every user's roles), and
@@ -119,7 +127,7 @@ export class PlatformIdentity extends pulumi.ComponentResource {
       ]),
     );
 
-    this.outputs = this.buildOutputs(config, stackId);
+    this.outputs = this.buildOutputs(config, stackId, names);
     this.registerOutputs({ ...this.outputs });
   }
 
@@ -148,13 +156,55 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     return ids;
   }
 
+  /** The admin groups: the created one and the listed ones. */
+  private adminGroupIds(args: PlatformIdentityArgs, groupName: string): pulumi.Input<string>[] {
+    const { config } = args;
+    const ids: pulumi.Input<string>[] = [];
+    if (config.admins.createGroup) {
+      const group = new okta.group.Group(
+        "admin-group",
+        {
+          name: groupName,
+          description: `Stacklok Enterprise administrators (${config.environment}): registry roles and the platform's writer role; managed by Pulumi stack ${args.stackId}`,
+        },
+        { parent: this, protect: config.protect },
+      );
+      ids.push(group.id);
+    }
+    ids.push(...config.admins.groupIds);
+    return ids;
+  }
+
   private server(component: keyof Topology["issuerOf"]): AuthorizationServer {
     const server = this.servers.get(this.topology.issuerOf[component]);
     if (!server) throw new Error(`no authorization server issues ${component} tokens`);
     return server;
   }
 
-  private buildOutputs(config: StacklokIdentityConfig, stackId: string): PlatformOutputs {
+  private mcpServerOutputs(config: StacklokIdentityConfig, names: OktaNames): pulumi.Output<Record<string, McpServerOutput>> {
+    return pulumi.output(
+      Object.fromEntries(
+        config.mcpServers.map((mcp) => {
+          const key = this.topology.mcpIssuerOf[mcp.name];
+          const server = key === undefined ? undefined : this.servers.get(key);
+          if (key === undefined || !server) throw new Error(`no authorization server issues tokens for MCP server ${mcp.name}`);
+          return [
+            mcp.name,
+            pulumi.output({
+              issuer: server.issuer,
+              audience: mcp.audience,
+              jwksUri: server.jwksUri,
+              resourceUrl: mcp.resourceUrl,
+              // Named like its Okta server: one MCPOIDCConfig per issuer.
+              oidcConfigRef: { name: names.componentServer(key), audience: mcp.audience, resourceUrl: mcp.resourceUrl },
+            }),
+          ];
+        }),
+      ),
+    );
+  }
+
+  private buildOutputs(config: StacklokIdentityConfig, stackId: string, names: OktaNames): PlatformOutputs {
     const emServer = this.server("enterpriseManager");
     const cloudUiServer = this.server("cloudUi");
 
@@ -179,13 +229,16 @@ export class PlatformIdentity extends pulumi.ComponentResource {
           enterpriseManager: em,
           cloudUi: { issuer: cloudUiIssuer, audience: config.audiences.cloudUi },
         }),
+        authz: { roles: config.registryRoles },
       }));
+    const mcpServers = this.mcpServerOutputs(config, names);
     const chartValues = pulumi.secret(
       pulumi.all([enterpriseManager, cloudUi, registryServer]).apply(([em, ui, registry]) =>
         buildChartValues({
           enterpriseManager: em,
           cloudUi: ui,
           providers: registry.providers,
+          authz: registry.authz,
           cloudUiUrl: config.cloudUiUrl,
           ...(config.enterpriseManagerUrl === undefined ? {} : { enterpriseManagerUrl: config.enterpriseManagerUrl }),
           ...(config.registryUrl === undefined ? {} : { registryUrl: config.registryUrl }),
@@ -199,7 +252,29 @@ export class PlatformIdentity extends pulumi.ComponentResource {
       registryServer,
       chartValues,
       chartValuesYaml: pulumi.secret(chartValues.apply((values) => renderChartValuesYaml(values, stackId))),
+      platformRoleBindingsYaml: this.platformRoleBindingsYaml(config, stackId, names),
+      mcpServers,
+      mcpManifestsYaml: mcpServers.apply((servers) => renderMcpManifestsYaml(servers, stackId)),
     };
+  }
+
+  /**
+   * `writer` to the admins, `reader` to the users, by the group names tokens
+   * carry: only the groups this program creates have names it knows; groups
+   * given by id are listed in the YAML for the operator to name.
+   */
+  private platformRoleBindingsYaml(config: StacklokIdentityConfig, stackId: string, names: OktaNames): string {
+    const groupsClaim = config.claims.find((claim) => claim.key === "groups");
+    const result = platformRoleBinding({
+      name: names.platformRoleBinding,
+      writer: { names: config.admins.createGroup ? [names.adminGroup] : [], ids: config.admins.groupIds },
+      reader: { names: config.access.createGroup ? [names.accessGroup] : [], ids: config.access.groupIds },
+      groupsClaim,
+    });
+    if (config.access.everyone) {
+      result.notes.push("reader: allowEveryone admits every user; bind reader to the groups that should read, by name.");
+    }
+    return renderPlatformRoleBindingYaml(result, groupsClaim?.name, stackId);
   }
 }
 

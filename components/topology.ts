@@ -3,18 +3,21 @@
  * clients may ask it for tokens and which components trust it. Pure data:
  * the components turn it into resources, the tests and the plan read it.
  */
-import type { StacklokIdentityConfig } from "./config";
+import type { McpServerConfig, StacklokIdentityConfig } from "./config";
 import { DEFAULT_SERVER_NAME } from "./facts";
 import { managedByMarker, oktaNames } from "./naming";
 import {
   CLIENT_OF,
+  COMPONENT_KINDS,
   COMPONENT_TITLE,
   COMPONENTS,
+  mcpServerKey,
   PLATFORM_COMPONENTS,
   requiresScope,
   scopesAllowed,
   type ClientApp,
   type ComponentServerRole,
+  type McpServerKey,
   type PlatformComponent,
 } from "./platform";
 
@@ -27,7 +30,7 @@ import {
  * `shared` serve every component (single mode); a component's own server
  * (per-component mode) is keyed by the component's slug.
  */
-export type ServerKey = "default" | "shared" | ComponentServerRole;
+export type ServerKey = "default" | "shared" | ComponentServerRole | McpServerKey;
 
 export interface ServerPlan {
   key: ServerKey;
@@ -45,12 +48,16 @@ export interface ServerPlan {
   scopes: string[];
   /** Components whose tokens it issues. */
   components: PlatformComponent[];
+  /** The MCP server whose tokens it issues (per-component mode), if any. */
+  mcpServer?: McpServerConfig;
 }
 
 export interface Topology {
   servers: ServerPlan[];
   /** The key of the server that issues each component's tokens. */
   issuerOf: Record<PlatformComponent, ServerKey>;
+  /** The key of the server that issues each MCP server's tokens, by MCP server name. */
+  mcpIssuerOf: Record<string, McpServerKey>;
 }
 
 function serverPlan(
@@ -87,15 +94,41 @@ export function planTopology(config: StacklokIdentityConfig, stackId: string): T
   if (config.mode === "single") {
     const adopt = config.authorizationServer === DEFAULT_SERVER_NAME;
     const server = serverPlan(adopt ? "default" : "shared", config.authorizationServer, [...PLATFORM_COMPONENTS], config, stackId);
-    return { servers: [server], issuerOf: issuedBy(() => server.key) };
+    // Config refuses mcpServers in single mode: one server cannot carry an audience per MCP server.
+    return { servers: [server], issuerOf: issuedBy(() => server.key), mcpIssuerOf: {} };
   }
   const names = oktaNames(config.environment);
   const roleOf = (component: PlatformComponent): ComponentServerRole => COMPONENTS[component].slug;
   return {
-    servers: PLATFORM_COMPONENTS.map((component) =>
-      serverPlan(roleOf(component), names.componentServer(roleOf(component)), [component], config, stackId),
-    ),
+    servers: [
+      ...PLATFORM_COMPONENTS.map((component) =>
+        serverPlan(roleOf(component), names.componentServer(roleOf(component)), [component], config, stackId),
+      ),
+      ...config.mcpServers.map((mcp) => mcpServerPlan(mcp, names.componentServer(mcpServerKey(mcp.name)), config, stackId)),
+    ],
     issuerOf: issuedBy(roleOf),
+    mcpIssuerOf: Object.fromEntries(config.mcpServers.map((mcp) => [mcp.name, mcpServerKey(mcp.name)])),
+  };
+}
+
+/**
+ * An MCP server's own server: its one audience, admitting the client that
+ * signs users in for it. Keyed by the MCP server's name, so adding or
+ * removing one leaves every other server's children where they are.
+ */
+function mcpServerPlan(mcp: McpServerConfig, name: string, config: StacklokIdentityConfig, stackId: string): ServerPlan {
+  const kind = COMPONENT_KINDS.mcpServer;
+  return {
+    key: mcpServerKey(mcp.name),
+    adoptDefault: false,
+    name,
+    description: `Stacklok Enterprise ${kind.title} ${mcp.name} tokens (${config.environment}), ${managedByMarker(stackId)}`,
+    audiences: [mcp.audience],
+    issuesRequiredScope: kind.audience.requiresScope,
+    clients: [kind.audience.client],
+    scopes: scopesAllowed(kind.audience.requiresScope),
+    components: [],
+    mcpServer: mcp,
   };
 }
 

@@ -23,6 +23,7 @@ import {
   appHasRedirectUri,
   appRedirectUrisAreSafe,
   appUsesAuthorizationCode,
+  audiencesAreUniqueAcrossServers,
   type Check,
   type CheckContext,
   claimValueIsValid,
@@ -267,6 +268,12 @@ const stackGuardrails: readonly StackGuardrail[] = [
     description: "Access-policy priorities per server, and rule priorities per policy, run 1..N with no gap or repeat.",
     enforcementLevel: "mandatory",
     check: prioritiesAreContiguous,
+  },
+  {
+    name: "okta-audience-unique-across-servers",
+    description: "No audience is issued by two authorization servers: each component and MCP server has an audience of its own.",
+    enforcementLevel: "mandatory",
+    check: audiencesAreUniqueAcrossServers,
   },
 ];
 

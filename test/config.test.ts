@@ -392,3 +392,125 @@ describe("bad config creates nothing", () => {
     expect(result.error?.message).not.toContain("hunter2");
   });
 });
+
+const roles = (superAdmin: unknown[], rest: Record<string, unknown[]> = {}) => ({
+  superAdmin,
+  manageSources: [],
+  manageRegistries: [],
+  manageEntries: [],
+  ...rest,
+});
+
+describe("admins and registry roles", () => {
+  it("defaults every registry role to the created admin group, matched on the groups claim", () => {
+    const config = valid({ ...baseConfig });
+    expect(config.admins).toEqual({ createGroup: true, groupIds: [] });
+    const admins = [{ groups: "stacklok-dev-admins" }];
+    expect(config.registryRoles).toEqual({ superAdmin: admins, manageSources: admins, manageRegistries: admins, manageEntries: admins });
+  });
+
+  it("names a renamed groups claim in the default", () => {
+    const config = valid({ ...baseConfig, claims: { groups: { name: "stacklok_groups", groupsRegex: "stacklok-.*" } } });
+    expect(config.registryRoles.superAdmin).toEqual([{ stacklok_groups: "stacklok-dev-admins" }]);
+  });
+
+  it("takes registry roles as given, on any enabled claim, a value or a list of values", () => {
+    const given = roles([{ groups: "platform-admins" }, { roles: ["registry-admin", "owner"], email: "a@example.com" }], {
+      manageEntries: [{ roles: "editor" }],
+    });
+    expect(valid({ ...baseConfig, createAdminGroup: "false", adminGroupIds: ["00g1a2b3c4d5e6f7g8h9"], registryRoles: JSON.stringify(given) }).registryRoles).toEqual(given);
+  });
+
+  it("refuses a matcher on a claim the tokens do not carry, listing the ones they do", () => {
+    expectOneProblem({ ...baseConfig, registryRoles: roles([{ department: "it" }]) }, "registryRoles.superAdmin[0].department", '"it"', "groups, roles, email");
+  });
+
+  it("does not count a disabled claim", () => {
+    expectOneProblem(
+      { ...baseConfig, claims: { email: { enabled: false } }, registryRoles: roles([{ groups: "stacklok-dev-admins" }], { manageSources: [{ email: "a@example.com" }] }) },
+      "registryRoles.manageSources[0].email",
+      "groups, roles",
+    );
+  });
+
+  it("refuses a group the groups claim's regex drops, matching the whole name as Okta does", () => {
+    const claims = { groups: { groupsRegex: "stacklok" } };
+    expectOneProblem({ ...baseConfig, claims, registryRoles: roles([{ groups: "stacklok-dev-admins" }]) }, "registryRoles.superAdmin[0].groups", '"stacklok-dev-admins"', "REGEX", "widen");
+    expect(valid({ ...baseConfig, claims, registryRoles: roles([{ groups: "stacklok" }]) }).registryRoles.superAdmin).toEqual([{ groups: "stacklok" }]);
+  });
+
+  it("accepts any group on a groups claim built from an expression (nothing to check offline)", () => {
+    const claims = { groups: { expression: "user.getGroups({'group.type': {'OKTA_GROUP'}}).![name]" } };
+    expect(valid({ ...baseConfig, claims }).registryRoles.superAdmin).toEqual([{ groups: "stacklok-dev-admins" }]);
+  });
+
+  it("refuses an empty superAdmin list and an empty matcher", () => {
+    expectOneProblem({ ...baseConfig, registryRoles: roles([]) }, "registryRoles.superAdmin", "nobody could administer");
+    expectOneProblem({ ...baseConfig, registryRoles: roles([{}]) }, "registryRoles.superAdmin[0]", "never matches");
+  });
+
+  it("requires registryRoles when no admin group is created, as tokens carry names, not ids", () => {
+    expectOneProblem(
+      { ...baseConfig, createAdminGroup: false, adminGroupIds: ["00g1a2b3c4d5e6f7g8h9"] },
+      "registryRoles",
+      "missing",
+      "createAdminGroup is false",
+      "superAdmin, manageSources, manageRegistries, manageEntries",
+    );
+  });
+
+  it("requires registryRoles when the groups claim is disabled or drops the admin group", () => {
+    expectOneProblem({ ...baseConfig, claims: { groups: { enabled: false } } }, "registryRoles", "the groups claim is disabled");
+    expectOneProblem({ ...baseConfig, claims: { groups: { groupsRegex: "team-.*" } } }, "registryRoles", 'filter "team-.*" drops stacklok-dev-admins');
+  });
+
+  it("validates adminGroupIds like accessGroupIds", () => {
+    expectOneProblem({ ...baseConfig, adminGroupIds: ["admins"] }, "adminGroupIds[0]", '"admins"', "00g followed by 17");
+  });
+});
+
+describe("MCP servers", () => {
+  const github = { name: "github", resourceUrl: "https://mcp.example.com/github/" };
+
+  it("defaults each audience to the resource URL, as an MCP client sends it", () => {
+    const config = valid({ ...baseConfig, mode: "per-component", mcpServers: [github, { name: "fetch", resourceUrl: "https://mcp.example.com/fetch", audience: "api://fetch" }] });
+    expect(config.mcpServers).toEqual([
+      { name: "github", resourceUrl: "https://mcp.example.com/github", audience: "https://mcp.example.com/github" },
+      { name: "fetch", resourceUrl: "https://mcp.example.com/fetch", audience: "api://fetch" },
+    ]);
+    expect(valid({ ...baseConfig, mode: "per-component" }).mcpServers).toEqual([]);
+  });
+
+  it("refuses them in single mode, saying why and pointing to per-component", () => {
+    expectOneProblem({ ...baseConfig, mcpServers: [github] }, "mcpServers", '["github"]', "exactly one audience", "unique per MCP server", "per-component");
+  });
+
+  it("refuses a bad or repeated name", () => {
+    expectOneProblem({ ...baseConfig, mode: "per-component", mcpServers: [{ ...github, name: "-github" }] }, "mcpServers[0].name", '"-github"', "32");
+    expectOneProblem(
+      { ...baseConfig, mode: "per-component", mcpServers: [github, { name: "github", resourceUrl: "https://mcp.example.com/other" }] },
+      "mcpServers[1].name",
+      "unique",
+    );
+  });
+
+  it("refuses an audience another MCP server or a component has, case-insensitively", () => {
+    expectOneProblem(
+      { ...baseConfig, mode: "per-component", mcpServers: [github, { name: "other", resourceUrl: "https://mcp.example.com/other", audience: "HTTPS://MCP.EXAMPLE.COM/GITHUB" }] },
+      "mcpServers[1].audience",
+      "mcpServers[0]",
+    );
+    expectOneProblem({ ...baseConfig, mode: "per-component", mcpServers: [{ ...github, audience: "cloud-ui" }] }, "mcpServers[0].audience", "audiences.cloudUi");
+  });
+});
+
+describe("refusals create nothing", () => {
+  it.each([
+    ["registryRoles", { registryRoles: roles([{ department: "it" }]) }],
+    ["mcpServers", { mcpServers: [{ name: "github", resourceUrl: "https://mcp.example.com/github" }] }],
+  ])("%s", async (key, extra) => {
+    const run = await runProgram({ config: { ...baseConfig, ...extra } });
+    expect(run.error?.message).toContain(`stacklok-identity:${key}`);
+    expect(oktaResources(run)).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The stack is safe to destroy. Pins README's
  * "What a destroy leaves behind": with `protect: true` exactly the apps (a new
- * app is a new client ID for every user), the created group and custom
+ * app is a new client ID for every user), the created groups and custom
  * servers refuse deletion; the org-wide `roles` attribute is retained on
  * every stack; nothing else is guarded, so a destroy removes it.
  *
@@ -33,12 +33,14 @@ function prodStack(): { config: Record<string, unknown>; extraConfig: Record<str
 }
 
 const prod = prodStack();
+/** Pulumi.prod.yaml switched to single mode, which takes no MCP servers. */
+const { mcpServers: _mcpServers, ...prodWithoutMcp } = prod.config;
 
 /** A custom server's Pulumi name per layout; `default` is adopted, not created. */
 const layouts = [
-  { layout: "per-component", overrides: { mode: "per-component" }, customServers: ["cloud-ui", "enterprise-manager"] },
-  { layout: "single on a custom server", overrides: { mode: "single", authorizationServer: "stacklok-prod" }, customServers: ["shared"] },
-  { layout: "single on default", overrides: { mode: "single" }, customServers: [] },
+  { layout: "per-component", config: prod.config, overrides: { mode: "per-component" }, customServers: ["cloud-ui", "enterprise-manager", "mcp-fetch", "mcp-github"] },
+  { layout: "single on a custom server", config: prodWithoutMcp, overrides: { mode: "single", authorizationServer: "stacklok-prod" }, customServers: ["shared"] },
+  { layout: "single on default", config: prodWithoutMcp, overrides: { mode: "single" }, customServers: [] },
 ] as const;
 
 const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
@@ -47,10 +49,10 @@ const guarded = (run: RunResult, option: "protect" | "retainOnDelete") =>
 
 const ROLES_ATTRIBUTE = `${T.userSchemaProperty}::roles-attribute`;
 
-describe.each(layouts)("destroying a production stack ($layout)", ({ overrides, customServers }) => {
-  const run = () => runProgram({ config: { ...prod.config, ...overrides }, extraConfig: prod.extraConfig, stack: "prod" });
+describe.each(layouts)("destroying a production stack ($layout)", ({ config, overrides, customServers }) => {
+  const run = () => runProgram({ config: { ...config, ...overrides }, extraConfig: prod.extraConfig, stack: "prod" });
 
-  it("is refused for exactly the apps, the created group and custom servers", async () => {
+  it("is refused for exactly the apps, the created groups and custom servers", async () => {
     const result = await run();
     expect(result.error).toBeUndefined();
     expect(prod.config["protect"]).toBe("true");
@@ -59,6 +61,7 @@ describe.each(layouts)("destroying a production stack ($layout)", ({ overrides, 
         `${T.oauthApp}::cli-desktop`,
         `${T.oauthApp}::cloud-ui`,
         `${T.group}::access-group`,
+        `${T.group}::admin-group`,
         ...customServers.map((name) => `${T.authServer}::${name}`),
       ].sort(),
     );
@@ -72,7 +75,7 @@ describe.each(layouts)("destroying a production stack ($layout)", ({ overrides, 
 
 describe("the default server on destroy", () => {
   it("is adopted with okta.AuthServerDefault, whose delete is a no-op, so neither protect nor retain is needed", async () => {
-    const result = await runProgram({ config: { ...prod.config, mode: "single" }, extraConfig: prod.extraConfig, stack: "prod" });
+    const result = await runProgram({ config: { ...prodWithoutMcp, mode: "single" }, extraConfig: prod.extraConfig, stack: "prod" });
     const server = findResource(result, T.authServerDefault, "default");
     expect(server.options.protect).not.toBe(true);
     expect(server.options.retainOnDelete).not.toBe(true);

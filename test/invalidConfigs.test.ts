@@ -114,6 +114,31 @@ const corpus: InvalidCase[] = [
   { what: "a blank claim expression", config: { claims: { email: { expression: "   " } } }, path: "claims.email.expression" },
   { what: "an unbalanced groups regex", config: { claims: { groups: { groupsRegex: "[a-z" } } }, path: "claims.groups.groupsRegex" },
 
+  // Admins and registry roles: the registry must never grant every user every role
+  { what: "createAdminGroup given as no", config: { createAdminGroup: "no" }, path: "createAdminGroup" },
+  { what: "a group name in adminGroupIds", config: { adminGroupIds: ["stacklok-dev-admins"] }, path: "adminGroupIds[0]" },
+  { what: "no created admin group and no registry roles", config: { createAdminGroup: false, adminGroupIds: ["00g1a2b3c4d5e6f7g8h9"] }, path: "registryRoles" },
+  { what: "the groups claim disabled and no registry roles", config: { claims: { groups: { enabled: false } } }, path: "registryRoles" },
+  { what: "a groups regex that drops the admin group, and no registry roles", config: { claims: { groups: { groupsRegex: "team-.*" } } }, path: "registryRoles" },
+  { what: "an empty superAdmin list", config: { registryRoles: { superAdmin: [], manageSources: [], manageRegistries: [], manageEntries: [] } }, path: "registryRoles.superAdmin" },
+  { what: "an empty matcher, which never matches", config: { registryRoles: { superAdmin: [{}], manageSources: [], manageRegistries: [], manageEntries: [] } }, path: "registryRoles.superAdmin[0]" },
+  { what: "a registry role left out", config: { registryRoles: { superAdmin: [{ groups: "stacklok-dev-admins" }], manageSources: [], manageRegistries: [] } }, path: "registryRoles.manageEntries" },
+  { what: "an unknown registry role", config: { registryRoles: { superAdmin: [{ groups: "stacklok-dev-admins" }], manageSources: [], manageRegistries: [], manageEntries: [], admin: [] } }, path: "registryRoles.admin" },
+  { what: "a matcher on a claim tokens do not carry", config: { registryRoles: { superAdmin: [{ department: "it" }], manageSources: [], manageRegistries: [], manageEntries: [] } }, path: "registryRoles.superAdmin[0].department" },
+  { what: "a matcher on a disabled claim", config: { claims: { roles: { enabled: false } }, registryRoles: { superAdmin: [{ groups: "stacklok-dev-admins" }], manageSources: [], manageRegistries: [], manageEntries: [{ roles: "editor" }] } }, path: "registryRoles.manageEntries[0].roles" },
+  { what: "a groups matcher the claim's regex drops", config: { claims: { groups: { groupsRegex: "stacklok-.*" } }, registryRoles: { superAdmin: [{ groups: ["stacklok-dev-admins", "admins"] }], manageSources: [], manageRegistries: [], manageEntries: [] } }, path: "registryRoles.superAdmin[0].groups" },
+  { what: "a matcher value that is a number", config: { registryRoles: { superAdmin: [{ groups: 1 }], manageSources: [], manageRegistries: [], manageEntries: [] } }, path: "registryRoles.superAdmin[0].groups" },
+
+  // MCP servers: one audience each, per-component mode only
+  { what: "MCP servers in single mode", config: { mcpServers: [{ name: "github", resourceUrl: "https://mcp.example.com/github" }] }, path: "mcpServers" },
+  { what: "an MCP server name with a capital", config: { mode: "per-component", mcpServers: [{ name: "GitHub", resourceUrl: "https://mcp.example.com/github" }] }, path: "mcpServers[0].name" },
+  { what: "a 33-character MCP server name", config: { mode: "per-component", mcpServers: [{ name: "m".repeat(33), resourceUrl: "https://mcp.example.com/m" }] }, path: "mcpServers[0].name" },
+  { what: "two MCP servers with one name", config: { mode: "per-component", mcpServers: [{ name: "github", resourceUrl: "https://mcp.example.com/a" }, { name: "github", resourceUrl: "https://mcp.example.com/b" }] }, path: "mcpServers[1].name" },
+  { what: "an http MCP resource URL", config: { mode: "per-component", mcpServers: [{ name: "github", resourceUrl: "http://mcp.example.com/github" }] }, path: "mcpServers[0].resourceUrl" },
+  { what: "an MCP audience equal to the Enterprise Manager's", config: { mode: "per-component", mcpServers: [{ name: "github", resourceUrl: "https://mcp.example.com/github", audience: "enterprise-manager" }] }, path: "mcpServers[0].audience" },
+  { what: "two MCP servers with one resource URL as audience", config: { mode: "per-component", mcpServers: [{ name: "a", resourceUrl: "https://mcp.example.com/x" }, { name: "b", resourceUrl: "https://mcp.example.com/x/" }] }, path: "mcpServers[1].resourceUrl" },
+  { what: "an unknown MCP server key", config: { mode: "per-component", mcpServers: [{ name: "github", url: "https://mcp.example.com/github" }] }, path: "mcpServers[0].url" },
+
   // Token lifetimes outside Okta's limits or its relation
   { what: "a zero access-token lifetime", config: { accessTokenLifetimeMinutes: 0 }, path: "accessTokenLifetimeMinutes" },
   { what: "a 2000-minute access token", config: { accessTokenLifetimeMinutes: 2000 }, path: "accessTokenLifetimeMinutes" },

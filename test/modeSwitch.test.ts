@@ -7,6 +7,20 @@ const variants = {
   "single on default": { ...baseConfig },
   "single on a custom server": { ...baseConfig, authorizationServer: "stacklok-dev" },
   "per-component": { ...baseConfig, mode: "per-component" },
+  // Adding or removing MCP servers is a switch too: no client ID may change, no child may move.
+  "per-component with two MCP servers": {
+    ...baseConfig,
+    mode: "per-component",
+    mcpServers: [
+      { name: "github", resourceUrl: "https://mcp.example.com/github" },
+      { name: "fetch", resourceUrl: "https://mcp.example.com/fetch", audience: "mcp-fetch" },
+    ],
+  },
+  "per-component with one of them": {
+    ...baseConfig,
+    mode: "per-component",
+    mcpServers: [{ name: "fetch", resourceUrl: "https://mcp.example.com/fetch", audience: "mcp-fetch" }],
+  },
 } as const;
 type Variant = keyof typeof variants;
 
@@ -43,6 +57,23 @@ describe.each(pairs)("switching from %s to %s", (from, to) => {
       const fields = PARENT_ID_INPUTS[resource.type];
       if (fields) expect(resource.options.replaceOnChanges, resource.urn).toEqual(expect.arrayContaining(fields));
     }
+  });
+});
+
+describe("MCP servers", () => {
+  it("removing one keeps every other server's children, ids and inputs", () => {
+    const before = runs["per-component with two MCP servers"];
+    const after = runs["per-component with one of them"];
+    const kept = after.resources.filter((r) => r.custom);
+    for (const resource of kept) {
+      const old = before.resources.find((r) => r.urn === resource.urn);
+      expect(old, resource.urn).toBeDefined();
+      expect(resource.inputs, resource.urn).toEqual(old?.inputs);
+    }
+    const gone = before.resources.filter((r) => !after.resources.some((a) => a.urn === r.urn)).map((r) => r.name);
+    expect(gone.sort()).toEqual(
+      ["mcp-github", "mcp-github", "mcp-github-access-policy", "mcp-github-access-rule", "mcp-github-claim-email", "mcp-github-claim-groups", "mcp-github-claim-roles"].sort(),
+    );
   });
 });
 

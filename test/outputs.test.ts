@@ -11,6 +11,14 @@ const urls = {
   registryUrl: "https://registry.example.com",
 };
 
+/** Every registry role to the created admin group, matched on the groups claim. */
+const DEFAULT_REGISTRY_ROLES = {
+  superAdmin: [{ groups: "stacklok-dev-admins" }],
+  manageSources: [{ groups: "stacklok-dev-admins" }],
+  manageRegistries: [{ groups: "stacklok-dev-admins" }],
+  manageEntries: [{ groups: "stacklok-dev-admins" }],
+};
+
 let single: RunResult;
 let perComponent: RunResult;
 
@@ -43,7 +51,17 @@ describe.each([
 ] as const)("%s mode outputs", (mode, run, [emType, emServer], [uiType, uiServer], uiAudience) => {
   it("exports exactly the contract's outputs", () => {
     expect(Object.keys(stackOutputs(run())).sort()).toEqual(
-      ["chartValues", "chartValuesYaml", "cloudUi", "enterpriseManager", "mode", "registryServer"].sort(),
+      [
+        "chartValues",
+        "chartValuesYaml",
+        "cloudUi",
+        "enterpriseManager",
+        "mcpManifestsYaml",
+        "mcpServers",
+        "mode",
+        "platformRoleBindingsYaml",
+        "registryServer",
+      ].sort(),
     );
     expect(stackOutputs(run()).mode).toBe(mode);
   });
@@ -80,6 +98,7 @@ describe.each([
         { name: "cli-desktop", issuerUrl: em.issuer, audience: "enterprise-manager" },
         { name: "cloud-ui", issuerUrl: ui.issuer, audience: uiAudience },
       ],
+      authz: { roles: DEFAULT_REGISTRY_ROLES },
     });
   });
 
@@ -108,6 +127,7 @@ describe.each([
                   { name: "cloud-ui", issuerUrl: ui.issuer, audience: uiAudience },
                 ],
               },
+              authz: { roles: DEFAULT_REGISTRY_ROLES },
             },
           },
         },

@@ -112,7 +112,7 @@ describe("the valid-config arbitrary", () => {
   });
 
   it("covers the config space: every key, both encodings and the edge combinations", () => {
-    const samples = fc.sample(validConfigArb, { numRuns: 600, seed: 5 });
+    const samples = fc.sample(validConfigArb, { numRuns: 600, seed: 7 });
     const resolved = samples.map((s) => ({ raw: s.config, config: resolveSample(s) }));
     const seen = (what: string, test: (r: (typeof resolved)[number]) => boolean) => [what, resolved.some(test)] as const;
     const coverage = Object.fromEntries([
@@ -148,6 +148,11 @@ describe("the valid-config arbitrary", () => {
       seen("per-component with its own Cloud UI audience", (r) => r.config.mode === "per-component" && r.raw["audiences"] !== undefined),
       seen("roles attribute other than roles", (r) => r.config.rolesAttribute !== undefined && r.config.rolesAttribute !== "roles"),
       seen("authentication policy", (r) => r.config.authenticationPolicyId !== undefined),
+      seen("MCP servers", (r) => r.config.mcpServers.length > 1),
+      seen("MCP server audience other than its URL", (r) => r.config.mcpServers.some((m) => m.audience !== m.resourceUrl)),
+      seen("no admin group created", (r) => !r.config.admins.createGroup),
+      seen("registry roles as configured", (r) => r.raw["registryRoles"] !== undefined),
+      seen("default registry roles", (r) => r.raw["registryRoles"] === undefined),
     ]);
     expect(Object.entries(coverage).filter(([, hit]) => !hit).map(([what]) => what)).toEqual([]);
   });
@@ -174,10 +179,13 @@ describe("properties of the program over valid configs", { timeout: 240_000 }, (
 
         const wiring = analyzeWiring(run);
         expect(wiring.problems).toEqual([]);
-        expect(wiring.flows.map((f) => f.component).sort()).toEqual(["Cloud UI", "Enterprise Manager"]);
+        const mcpNames = resolveSample(sample).mcpServers.map((m) => `MCP server ${m.name}`);
+        expect(wiring.flows.map((f) => f.component).sort()).toEqual(["Cloud UI", "Enterprise Manager", ...mcpNames].sort());
         for (const flow of wiring.flows) {
           expect(flow.issued).toBe(true);
-          expect(flow.acceptedBy).toEqual(expect.arrayContaining([flow.component, "Registry Server"]));
+          // An MCP server's token is accepted by that MCP server alone.
+          if (mcpNames.includes(flow.component)) expect(flow.acceptedBy).toEqual([flow.component]);
+          else expect(flow.acceptedBy).toEqual(expect.arrayContaining([flow.component, "Registry Server"]));
         }
 
         const pairs = componentPairs(run);
@@ -317,6 +325,31 @@ describe("properties of the program over valid configs", { timeout: 240_000 }, (
         expect(inPlaceParentMoves(perComponent, single)).toEqual([]);
       }),
       numRuns(25),
+    );
+  });
+});
+
+describe("MCP servers over valid configs", { timeout: 240_000 }, () => {
+  it("adding or removing them changes no client ID and moves no child of another server", async () => {
+    const perComponent = validConfigArb.filter((sample) => resolveSample(sample).mcpServers.length > 0);
+    await fc.assert(
+      fc.asyncProperty(perComponent, async (sample) => {
+        const { mcpServers: _mcp, ...withoutMcp } = sample.config;
+        const before = await runSample(sample, withoutMcp);
+        const after = await runSample(sample);
+        for (const [type, name] of APP_RESOURCES) {
+          expect(findResource(after, type, name).urn).toBe(findResource(before, type, name).urn);
+          expect(findResource(after, type, name).outputs["clientId"]).toBe(findResource(before, type, name).outputs["clientId"]);
+        }
+        expect(inPlaceParentMoves(before, after)).toEqual([]);
+        expect(inPlaceParentMoves(after, before)).toEqual([]);
+        // Every resource of the stack without MCP servers is still there, unchanged.
+        const kept = new Map(after.resources.map((r) => [r.urn, r]));
+        for (const resource of before.resources.filter((r) => r.custom && r.type.startsWith("okta:auth/"))) {
+          expect(kept.get(resource.urn)?.inputs, resource.urn).toEqual(resource.inputs);
+        }
+      }),
+      numRuns(15),
     );
   });
 });

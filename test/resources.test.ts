@@ -11,11 +11,12 @@ function inventory(result: RunResult): string[] {
     .sort();
 }
 
-/** Resources present in every mode: the access group, the roles attribute, the two apps and their assignments. */
+/** Resources present in every mode: the access and admin groups, the roles attribute, the two apps and their assignments. */
 const SHARED = [
   "okta:app/oAuth:OAuth::cli-desktop",
   "okta:app/oAuth:OAuth::cloud-ui",
   "okta:group/group:Group::access-group",
+  "okta:group/group:Group::admin-group",
   "okta:index/appGroupAssignments:AppGroupAssignments::cli-desktop-groups",
   "okta:index/appGroupAssignments:AppGroupAssignments::cloud-ui-groups",
   "okta:index/userSchemaProperty:UserSchemaProperty::roles-attribute",
@@ -35,6 +36,14 @@ function serverChildren(key: string, withScope: boolean): string[] {
     `stacklok:identity:AuthorizationServer::${key}`,
   ];
 }
+
+/** Registry roles for stacks that create no admin group (the default would have no group to name). */
+const ADMINS_BY_ROLE = {
+  superAdmin: [{ groups: "registry-admins" }],
+  manageSources: [],
+  manageRegistries: [],
+  manageEntries: [],
+};
 
 let single: RunResult;
 let singleCustom: RunResult;
@@ -245,15 +254,16 @@ describe("access policy and rule", () => {
     expect(findResource(perComponent, T.serverPolicy, "cloud-ui-access-policy").inputs["clientWhitelists"]).toEqual([emUi]);
   });
 
-  it("the rule allows only the code flow, explicit scopes, the assigned group and the lifetimes", () => {
+  it("the rule allows only the code flow, explicit scopes, the assigned groups and the lifetimes", () => {
     const group = findResource(single, T.group, "access-group");
+    const admins = findResource(single, T.group, "admin-group");
     const rule = findResource(single, T.serverPolicyRule, "default-access-rule");
     expect(rule.inputs).toMatchObject({
       name: "stacklok-dev-assigned-users",
       priority: 1,
       grantTypeWhitelists: ["authorization_code"],
       scopeWhitelists: ["openid", "profile", "email", "offline_access", "toolhive:config:read"],
-      groupWhitelists: [group.id],
+      groupWhitelists: [group.id, admins.id],
       accessTokenLifetimeMinutes: 60,
       refreshTokenLifetimeMinutes: 129_600,
       refreshTokenWindowMinutes: 10_080,
@@ -284,7 +294,7 @@ describe("access policy and rule", () => {
 
   it("allowEveryone assigns Okta's Everyone group and admits EVERYONE in the rule", async () => {
     const run = await runProgram({
-      config: { ...baseConfig, createAccessGroup: false, allowEveryone: true },
+      config: { ...baseConfig, createAccessGroup: false, createAdminGroup: false, allowEveryone: true, registryRoles: ADMINS_BY_ROLE },
       everyoneGroupId: "00geveryone000000000",
     });
     expect(run.error).toBeUndefined();
@@ -355,18 +365,30 @@ describe("OAuth apps", () => {
 });
 
 describe("group assignments", () => {
-  it("each app has exactly one authoritative assignment naming the access groups", async () => {
-    const run = await runProgram({ config: { ...baseConfig, accessGroupIds: ["00g1a2b3c4d5e6f7g8h9"] } });
+  it("each app has exactly one authoritative assignment naming the access and admin groups", async () => {
+    const run = await runProgram({
+      config: { ...baseConfig, accessGroupIds: ["00g1a2b3c4d5e6f7g8h9"], adminGroupIds: ["00gadmins00000000000"] },
+    });
     const group = findResource(run, T.group, "access-group");
+    const admins = findResource(run, T.group, "admin-group");
     expect(group.inputs["name"]).toBe("stacklok-dev-users");
+    expect(admins.inputs["name"]).toBe("stacklok-dev-admins");
     for (const app of resourcesOfType(run, T.oauthApp)) {
       const assignments = resourcesOfType(run, T.appGroupAssignments).filter((a) => a.inputs["appId"] === app.id);
       expect(assignments).toHaveLength(1);
       expect(assignments[0]?.inputs["groups"]).toEqual([
         { id: group.id, profile: "{}" },
         { id: "00g1a2b3c4d5e6f7g8h9", profile: "{}" },
+        { id: admins.id, profile: "{}" },
+        { id: "00gadmins00000000000", profile: "{}" },
       ]);
     }
+    expect(findResource(run, T.serverPolicyRule, "default-access-rule").inputs["groupWhitelists"]).toEqual([
+      group.id,
+      "00g1a2b3c4d5e6f7g8h9",
+      admins.id,
+      "00gadmins00000000000",
+    ]);
   });
 });
 

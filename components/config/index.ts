@@ -18,4 +18,12 @@ export { environmentFromStack, parseStackConfig, type ParseContext, type ParseRe
 export { readStackConfig } from "./read";
 export { RESERVED_CLAIM_NAMES } from "./rules";
 export { CONFIG_KEYS, CONFIG_NAMESPACE, configDefaults } from "./schema";
-export type { ClaimKey, ClaimSpec, StacklokIdentityConfig, TokenLifetimes } from "./types";
+export type {
+  ClaimKey,
+  ClaimMatcher,
+  ClaimSpec,
+  McpServerConfig,
+  RegistryRoles,
+  StacklokIdentityConfig,
+  TokenLifetimes,
+} from "./types";

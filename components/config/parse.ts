@@ -4,7 +4,7 @@
  * config or one message per problem. Pure.
  */
 import { resolveClaims, rolesAttribute } from "./claims";
-import { crossKeyProblems, resolveAudiences } from "./crossKey";
+import { crossKeyProblems, registryRolesOrProblems, resolveAudiences } from "./crossKey";
 import { formatProblem, zodProblems } from "./errors";
 import { schema } from "./schema";
 import type { StacklokIdentityConfig } from "./types";
@@ -39,6 +39,7 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ParseCon
   const claims = resolveClaims(value.claims);
   const environment = value.environment ?? environmentFromStack(context.stack);
   const problems = crossKeyProblems(value, claims);
+  const registryRoles = environment ? registryRolesOrProblems(value, claims, environment, problems) : undefined;
   if (!environment) {
     problems.push({
       path: ["environment"],
@@ -47,7 +48,9 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ParseCon
       message: `cannot be derived from the stack name ${JSON.stringify(context.stack)}; set it to 1 to 32 lowercase letters, digits or dashes`,
     });
   }
-  if (problems.length > 0) return { ok: false, problems: problems.map((p) => formatProblem(p, secretKeys)) };
+  if (problems.length > 0 || registryRoles === undefined) {
+    return { ok: false, problems: problems.map((p) => formatProblem(p, secretKeys)) };
+  }
 
   return {
     ok: true,
@@ -78,6 +81,9 @@ export function parseStackConfig(raw: Record<string, unknown>, context: ParseCon
       ...(value.issuerMode === undefined ? {} : { issuerMode: value.issuerMode }),
       protect: value.protect,
       takeOverDefaultServer: value.takeOverDefaultServer,
+      admins: { createGroup: value.createAdminGroup, groupIds: value.adminGroupIds },
+      registryRoles,
+      mcpServers: (value.mcpServers ?? []).map((server) => ({ ...server, audience: server.audience ?? server.resourceUrl })),
     },
   };
 }

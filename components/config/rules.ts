@@ -182,3 +182,45 @@ export const claimObject = z
   .refine((c) => !(c.groupsRegex !== undefined && c.expression !== undefined), {
     error: "sets both groupsRegex and expression; expected one of them",
   });
+
+/** A list of Okta group IDs (`accessGroupIds`, `adminGroupIds`). */
+export const groupIdList = z
+  .array(
+    z.string({ error: "expected an Okta group ID" }).regex(OKTA_GROUP_ID, {
+      error: "expected an Okta group ID: 00g followed by 17 letters or digits (look it up in Directory > Groups)",
+    }),
+    { error: "expected a list of Okta group IDs" },
+  )
+  .refine((ids) => new Set(ids).size === ids.length, { error: "lists the same group twice" });
+
+/**
+ * One Registry Server claim matcher: claim name to the value (or any of the
+ * values) the token must carry. Every key must match; an empty map never
+ * matches in the registry (toolhive-registry-server `internal/auth/roles.go`),
+ * so it is refused rather than silently granting nothing.
+ */
+export const claimMatcher = z
+  .record(
+    z.string({ error: "expected a claim name" }).min(1, { error: "expected a non-empty claim name" }),
+    z.union(
+      [
+        z.string().min(1, { error: "expected a non-empty claim value" }),
+        z.array(z.string().min(1, { error: "expected a non-empty claim value" })).min(1, { error: "expected at least one claim value" }),
+      ],
+      { error: "expected a claim value (a string) or a list of values any of which may match" },
+    ),
+    { error: 'expected a claim matcher such as {"groups": "stacklok-dev-admins"}' },
+  )
+  .refine((matcher) => Object.keys(matcher).length > 0, {
+    error: 'is an empty matcher, which the Registry Server never matches; expected {"<claim>": "<value>"}',
+  });
+
+/**
+ * An MCP server's name: a DNS label of at most 32 characters, as it ends the
+ * Okta server name and the MCPOIDCConfig's Kubernetes name.
+ */
+export const mcpServerName = z
+  .string({ error: "expected an MCP server name" })
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, {
+    error: "expected 1 to 32 lowercase letters, digits or dashes, starting and ending with a letter or digit",
+  });

@@ -5,17 +5,27 @@
  */
 import { z } from "zod";
 import { setupModeSchema } from "../contract";
-import { DEFAULT_CLI_REDIRECT_URI, DEFAULT_SERVER_NAME, DEFAULT_TOKEN_LIFETIMES, Okta, PLATFORM_CLAIM_NAMES } from "../facts";
+import {
+  DEFAULT_CLI_REDIRECT_URI,
+  DEFAULT_SERVER_NAME,
+  DEFAULT_TOKEN_LIFETIMES,
+  Okta,
+  PLATFORM_CLAIM_NAMES,
+  REGISTRY_ROLES,
+  type RegistryRole,
+} from "../facts";
 import { DEFAULT_AUDIENCES, PLATFORM_COMPONENTS, SINGLE_MODE_AUDIENCE_OF, type PlatformComponent } from "../platform";
 import { boolean, integer, json } from "./decode";
 import {
   audience,
   audienceValue,
   authorizationServerName,
+  claimMatcher,
   claimObject,
+  groupIdList,
   httpsUrl,
   loopbackRedirectUri,
-  OKTA_GROUP_ID,
+  mcpServerName,
 } from "./rules";
 import type { ClaimKey } from "./types";
 
@@ -42,6 +52,31 @@ export const audiencesObject = z.strictObject(
   ) as Record<typeof SINGLE_MODE_AUDIENCE_OF, ReturnType<typeof audience>> &
     Record<Exclude<PlatformComponent, typeof SINGLE_MODE_AUDIENCE_OF>, z.ZodOptional<ReturnType<typeof audienceValue>>>,
   { error: `expected an object with ${PLATFORM_COMPONENTS.join(" and ")}` },
+);
+
+/** The registry's four roles, each a list of claim matchers; `superAdmin` may not be empty. */
+export const registryRolesObject = z.strictObject(
+  Object.fromEntries(
+    REGISTRY_ROLES.map((role) => [
+      role,
+      role === "superAdmin"
+        ? z
+            .array(claimMatcher, { error: "expected a list of claim matchers" })
+            .min(1, { error: "is empty, so nobody could administer the registry; expected at least one claim matcher" })
+        : z.array(claimMatcher, { error: "expected a list of claim matchers (empty: only superAdmin holds it)" }),
+    ]),
+  ) as Record<RegistryRole, z.ZodArray<typeof claimMatcher>>,
+  { error: `expected an object with ${REGISTRY_ROLES.join(", ")}, each a list of claim matchers` },
+);
+
+/** One MCP server: its audience defaults to its resource URL (what an MCP client sends as RFC 8707 `resource`). */
+export const mcpServerObject = z.strictObject(
+  {
+    name: mcpServerName,
+    resourceUrl: httpsUrl("https://mcp.example.com/github"),
+    audience: audience("https://mcp.example.com/github").unwrap().optional(),
+  },
+  { error: "expected an MCP server: {name, resourceUrl, audience?}" },
 );
 
 const claimKeys = [...PLATFORM_CLAIM_NAMES];
@@ -75,16 +110,7 @@ export const schema = z.strictObject({
       .refine((uris) => new Set(uris).size === uris.length, { error: "lists the same redirect URI twice" }),
   ).default([DEFAULT_CLI_REDIRECT_URI]),
   createAccessGroup: boolean.default(true),
-  accessGroupIds: json(
-    z
-      .array(
-        z.string({ error: "expected an Okta group ID" }).regex(OKTA_GROUP_ID, {
-          error: "expected an Okta group ID: 00g followed by 17 letters or digits (look it up in Directory > Groups)",
-        }),
-        { error: "expected a list of Okta group IDs" },
-      )
-      .refine((ids) => new Set(ids).size === ids.length, { error: "lists the same group twice" }),
-  ).default([]),
+  accessGroupIds: json(groupIdList).default([]),
   allowEveryone: boolean.default(false),
   accessPolicyClients: z
     .enum(["explicit", "all-clients"], { error: 'expected "explicit" or "all-clients"' })
@@ -142,6 +168,15 @@ export const schema = z.strictObject({
     .optional(),
   protect: boolean.default(false),
   takeOverDefaultServer: boolean.default(false),
+  createAdminGroup: boolean.default(true),
+  adminGroupIds: json(groupIdList).default([]),
+  // No default here: it names the groups claim and the created admin group,
+  // which other keys decide (parse.ts).
+  registryRoles: json(registryRolesObject).optional(),
+  // Optional rather than defaulting to []: Pulumi.yaml cannot declare a list of objects.
+  mcpServers: json(
+    z.array(mcpServerObject, { error: "expected a list of MCP servers ({name, resourceUrl, audience?})" }),
+  ).optional(),
 });
 
 /** The config as the schema returns it, before claims and cross-key rules are resolved. */
@@ -165,5 +200,7 @@ export function acceptedKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(schema.shape);
   if (path[0] === "audiences") return Object.keys(audiencesObject.shape);
   if (path[0] === "claims") return Object.keys(path.length === 1 ? claimsObject.shape : claimObject.shape);
+  if (path[0] === "registryRoles") return Object.keys(registryRolesObject.shape);
+  if (path[0] === "mcpServers") return Object.keys(mcpServerObject.shape);
   return [];
 }

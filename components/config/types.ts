@@ -1,5 +1,5 @@
 /** The resolved config the program builds from: API values, claims resolved, keys grouped. */
-import type { Okta, PLATFORM_CLAIM_NAMES } from "../facts";
+import type { Okta, PLATFORM_CLAIM_NAMES, RegistryRole } from "../facts";
 import type { PlatformComponent } from "../platform";
 import type { RawConfig } from "./schema";
 
@@ -20,6 +20,18 @@ export interface TokenLifetimes {
   /** 0 means unlimited (Okta's default). */
   refreshTokenLifetimeMinutes: number;
   refreshTokenWindowMinutes: number;
+}
+
+/** A Registry Server claim matcher: every claim must carry the value (or one of the values). */
+export type ClaimMatcher = Record<string, string | string[]>;
+export type RegistryRoles = Record<RegistryRole, ClaimMatcher[]>;
+
+/** An MCP server validating tokens for its own audience (per-component mode). */
+export interface McpServerConfig {
+  name: string;
+  /** The public URL MCP clients reach it at (RFC 9728 resource). */
+  resourceUrl: string;
+  audience: string;
 }
 
 export interface StacklokIdentityConfig {
@@ -53,4 +65,9 @@ export interface StacklokIdentityConfig {
   issuerMode?: RawConfig["issuerMode"];
   protect: boolean;
   takeOverDefaultServer: boolean;
+  /** The admins: assigned to both apps and admitted like the users; the default registry roles and `writer` name them. */
+  admins: { createGroup: boolean; groupIds: string[] };
+  /** Who holds each Registry Server role; always set, so the registry never runs without `authz`. */
+  registryRoles: RegistryRoles;
+  mcpServers: McpServerConfig[];
 }

@@ -11,7 +11,7 @@
  * compared as text.
  */
 import { OktaType } from "../../components/facts";
-import { asNumber, type Props, show } from "./check";
+import { asNumber, asStrings, type Props, show } from "./check";
 
 /** One resource as a stack check sees it. */
 export interface StackResource {
@@ -107,3 +107,34 @@ export const prioritiesAreContiguous: StackCheck = (resources) =>
       ];
     }),
   );
+
+/**
+ * A token carries its server's one audience, and a component (an MCP server,
+ * the Enterprise Manager) accepts it on issuer and audience. ToolHive requires
+ * each MCP server's audience to be unique "to prevent token replay attacks"
+ * (toolhive `cmd/thv-operator/api/v1beta1` `MCPServer.spec.oidcConfigRef.audience`):
+ * two servers issuing one audience make the audience say nothing about which
+ * component a token was minted for. Compared case-insensitively, as a
+ * look-alike audience is the same mistake.
+ */
+export const audiencesAreUniqueAcrossServers: StackCheck = (resources) => {
+  const holders = new Map<string, StackResource[]>();
+  for (const resource of resources) {
+    if (resource.type !== OktaType.authServer && resource.type !== OktaType.authServerDefault) continue;
+    const audiences = asStrings(resource.props.audiences) ?? [];
+    for (const audience of new Set(audiences.map((a) => a.toLowerCase()))) {
+      holders.set(audience, [...(holders.get(audience) ?? []), resource]);
+    }
+  }
+  return [...holders.entries()]
+    .filter(([, servers]) => servers.length > 1)
+    .flatMap(([audience, servers]) =>
+      servers.map((server) => ({
+        urn: server.urn,
+        message:
+          `audiences holds ${show(audience)}, which ${servers.length} authorization servers in this stack issue ` +
+          `(${servers.map((s) => s.name).join(", ")}); accepted: each audience on one server. A component that checks ` +
+          "issuer and audience then cannot tell a token minted for it from one minted for another.",
+      })),
+    );
+};

@@ -90,7 +90,7 @@ describe.each([
   });
 
   it("prints the chart values with placeholder ids and the secret masked", () => {
-    const yamlText = text.stdout.split("Chart values (chartValuesYaml; placeholder ids, secret masked)\n")[1]?.split("\n\nWiring")[0] ?? "";
+    const yamlText = text.stdout.split("Chart values (chartValuesYaml; placeholder ids, secret masked)\n")[1]?.split(/\n\n(?:Kubernetes manifests|Wiring)/)[0] ?? "";
     const values = parse(yamlText.replace(/^ {2}/gm, "")) as Record<string, Record<string, Record<string, string>>>;
     expect(values["toolhive-cloud-ui"]?.["oidc"]?.["clientSecret"]).toBe("[secret]");
     expect(values["enterprise-manager"]?.["clientID"]).toMatch(/^0oa\w{17}$/);
@@ -101,16 +101,23 @@ describe.each([
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout) as PlanDocument;
     expect(Object.keys(doc).sort()).toEqual(
-      ["chartValues", "chartValuesYaml", "mode", "project", "resourceCount", "resources", "stack", "tokenFlows", "wiring"].sort(),
+      ["chartValues", "chartValuesYaml", "manifests", "mode", "project", "resourceCount", "resources", "stack", "tokenFlows", "wiring"].sort(),
     );
     expect(doc).toMatchObject({ project: "stacklok-identity", stack, mode, wiring: { ok: true, problems: [] } });
     expect(doc.resources).toHaveLength(1);
     expect(doc.resources[0]).toMatchObject({ name: "stacklok", type: "stacklok:identity:PlatformIdentity" });
     expect(doc.resources[0]?.children.map((c) => c.type)).toEqual(expect.arrayContaining(["okta:group/group:Group", "stacklok:identity:OAuthApp", "stacklok:identity:AuthorizationServer"]));
-    expect(doc.resourceCount).toBe(mode === "single" ? 13 : 19);
+    // prod adds two MCP servers: each a server, three claims, a policy and a rule.
+    expect(doc.resourceCount).toBe(mode === "single" ? 14 : 32);
     expect(doc.tokenFlows.map((f) => [f.client, f.audience, f.acceptedBy])).toEqual([
       ["cli", "enterprise-manager", cliAcceptedBy],
       ["cloudUi", cloudUiAudience, ["Cloud UI", "Registry Server"]],
+      ...(mode === "single"
+        ? []
+        : [
+            ["cli", "https://mcp.example.com/fetch", ["MCP server fetch"]],
+            ["cli", "https://mcp.example.com/github", ["MCP server github"]],
+          ]),
     ]);
     expect(JSON.stringify(doc.chartValues)).toContain('"clientSecret":"[secret]"');
     expectNoSecret(json);
@@ -127,6 +134,21 @@ describe("formats and arguments", () => {
     expect(run.stdout).toMatch(/server1 -->\|[^|]+\| enterpriseManager/);
     expect(run.stdout).toMatch(/server1 -->\|[^|]+\| registryServer/);
     expectNoSecret(run);
+  });
+
+  it("prints the prod example's role binding and MCP manifests", async () => {
+    const run = await plan("--stack", "prod");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Kubernetes manifests (platformRoleBindingsYaml)");
+    expect(run.stdout).toContain("kind: ClusterPlatformRoleBinding");
+    expect(run.stdout.match(/kind: MCPOIDCConfig/g)).toHaveLength(2);
+  });
+
+  it("draws each MCP server of the prod example with the server that issues its tokens", async () => {
+    const run = await plan("--stack", "prod", "--format", "mermaid");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('mcp_github["MCP server github"]');
+    expect(run.stdout).toMatch(/client_cli -->\|"aud https:\/\/mcp\.example\.com\/github<br\/>scp openid offline_access"\| (server\d)\n\s+\1 -->\|[^|]+\| mcp_github\n/);
   });
 
   it("rejects an unknown format and an unknown flag with usage (exit 2)", async () => {

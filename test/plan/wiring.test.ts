@@ -178,3 +178,61 @@ describe("each broken wiring is caught", () => {
     expect(codes({ ...single, stackOutputs: {} })).toEqual(["outputs_missing"]);
   });
 });
+
+describe("MCP servers", () => {
+  let withMcp: RunReport;
+  const mcpServers = [
+    { name: "github", resourceUrl: "https://mcp.example.com/github" },
+    { name: "fetch", resourceUrl: "https://mcp.example.com/fetch" },
+  ];
+  beforeAll(async () => {
+    withMcp = await runProgram({ config: { ...baseConfig, mode: "per-component", mcpServers } });
+  });
+
+  it("the CLI gets each MCP server's token from the server its MCPOIDCConfig trusts, with openid", () => {
+    const wiring = analyzeWiring(withMcp);
+    expect(wiring.problems).toEqual([]);
+    const github = wiring.flows.find((f) => f.component === "MCP server github");
+    expect(github).toMatchObject({
+      client: "cli",
+      issued: true,
+      audience: "https://mcp.example.com/github",
+      serverName: "stacklok-dev-mcp-github",
+      acceptedBy: ["MCP server github"],
+    });
+    expect(github?.scopes).toContain("openid");
+    expect(wiring.flows.map((f) => f.component).sort()).toEqual(["Cloud UI", "Enterprise Manager", "MCP server fetch", "MCP server github"]);
+  });
+
+  it("catches an MCPOIDCConfig naming another MCP server's issuer", () => {
+    const outputs = withMcp.stackOutputs as { mcpServers: Record<string, { issuer: string }>; mcpManifestsYaml: string };
+    const github = outputs.mcpServers["github"]?.issuer ?? "";
+    const fetch = outputs.mcpServers["fetch"]?.issuer ?? "";
+    const swapped = withOutputs(withMcp, (o) => {
+      // The github MCPOIDCConfig now trusts the fetch server's issuer.
+      o["mcpManifestsYaml"] = outputs.mcpManifestsYaml.replace(`issuer: ${github}`, `issuer: ${fetch}`);
+    });
+    expect(codes(swapped)).toEqual(expect.arrayContaining(["audience_not_on_server", "mcp_trusts_other_issuer"]));
+    expect(analyzeWiring(swapped).flows.find((f) => f.component === "MCP server github")?.issued).toBe(false);
+  });
+
+  it("catches an MCP server whose MCPOIDCConfig is missing", () => {
+    const broken = withOutputs(withMcp, (o) => {
+      o["mcpManifestsYaml"] = "# nothing\n";
+    });
+    expect(codes(broken)).toEqual(["mcp_config_missing", "mcp_config_missing"]);
+  });
+
+  it("catches an MCP server's policy that does not admit the CLI", () => {
+    const broken = withInputs(withMcp, OktaType.serverPolicy, "mcp-github-access-policy", (inputs) => ({ ...inputs, clientWhitelists: ["0oaother"] }));
+    expect(codes(broken)).toEqual(["client_not_whitelisted"]);
+  });
+
+  it("catches an MCP server's rule that does not grant openid", () => {
+    const broken = withInputs(withMcp, OktaType.serverPolicyRule, "mcp-fetch-access-rule", (inputs) => ({
+      ...inputs,
+      scopeWhitelists: ["offline_access"],
+    }));
+    expect(codes(broken)).toEqual(["scope_not_allowed"]);
+  });
+});

@@ -175,7 +175,8 @@ describe("the policy pack under the Pulumi runtime", () => {
     expect(levels["okta-public-client-refresh-rotation"]).toBe(EnforcementLevel.MANDATORY);
     expect(levels["okta-one-group-assignments-per-app"]).toBe(EnforcementLevel.MANDATORY);
     expect(levels["okta-contiguous-priorities"]).toBe(EnforcementLevel.MANDATORY);
-    expect(Object.keys(levels)).toHaveLength(25);
+    expect(levels["okta-audience-unique-across-servers"]).toBe(EnforcementLevel.MANDATORY);
+    expect(Object.keys(levels)).toHaveLength(26);
   });
 
   it("passes the native and the web app the program creates", async () => {

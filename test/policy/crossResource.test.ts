@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { OktaType } from "../../components/facts";
-import { oneGroupAssignmentsPerApp, prioritiesAreContiguous, type StackResource } from "../../policy/rules";
+import { audiencesAreUniqueAcrossServers, oneGroupAssignmentsPerApp, prioritiesAreContiguous, type StackResource } from "../../policy/rules";
 
 function resource(type: string, name: string, props: Record<string, unknown>, propertyDependencies?: Record<string, string[]>): StackResource {
   return {
@@ -100,5 +100,35 @@ describe("prioritiesAreContiguous", () => {
     const other = "urn:pulumi:dev::stacklok-identity::okta:auth/server:Server::other";
     expect(prioritiesAreContiguous([policy("a", UNKNOWN, 1, server), policy("b", UNKNOWN, 1, other)])).toEqual([]);
     expect(prioritiesAreContiguous([policy("a", UNKNOWN, 1, server), policy("b", UNKNOWN, 1, server)])).toHaveLength(1);
+  });
+});
+
+describe("audiencesAreUniqueAcrossServers", () => {
+  const server = (name: string, audiences: unknown, type: string = OktaType.authServer) => resource(type, name, { audiences });
+
+  it("passes one audience per server, default server included", () => {
+    expect(
+      audiencesAreUniqueAcrossServers([
+        server("default", ["enterprise-manager"], OktaType.authServerDefault),
+        server("mcp-github", ["https://mcp.example.com/github"]),
+        server("mcp-fetch", ["https://mcp.example.com/fetch"]),
+      ]),
+    ).toEqual([]);
+  });
+
+  it("fails an audience two servers issue, even in another case, on each of them", () => {
+    const stack = [server("enterprise-manager", ["enterprise-manager"]), server("mcp-em", ["Enterprise-Manager"]), server("cloud-ui", ["cloud-ui"])];
+    const violations = audiencesAreUniqueAcrossServers(stack);
+    expect(violations.map((v) => v.urn)).toEqual([stack[0]?.urn, stack[1]?.urn]);
+    expect(violations[0]?.message).toContain("accepted: each audience on one server");
+  });
+
+  it("counts the adopted default server too", () => {
+    const stack = [server("default", ["api://default"], OktaType.authServerDefault), server("shared", ["api://default"])];
+    expect(audiencesAreUniqueAcrossServers(stack).map((v) => v.urn)).toEqual([stack[0]?.urn, stack[1]?.urn]);
+  });
+
+  it("ignores a server whose audiences are not known yet", () => {
+    expect(audiencesAreUniqueAcrossServers([server("a", undefined), server("b", undefined)])).toEqual([]);
   });
 });

@@ -307,6 +307,8 @@ async function reportStack(policyName: string, resources: RecordedResource[]): P
 
 const app = (name: string, appId: string) =>
   recorded(OktaType.appGroupAssignments, name, { appId, groups: [{ id: "00g1", profile: "{}" }] });
+const authServer = (name: string, audiences: string[]) =>
+  recorded(OktaType.authServer, name, { name: `stacklok-dev-${name}`, audiences, issuerMode: "ORG_URL", status: "ACTIVE" });
 const serverPolicy = (name: string, priority: number) =>
   recorded(OktaType.serverPolicy, name, { authServerId: "aus1", priority, ...accessPolicy });
 
@@ -320,6 +322,11 @@ const stackCases: Record<string, { pass: RecordedResource[]; fail: RecordedResou
     pass: [serverPolicy("cli", 1), serverPolicy("web", 2)],
     fail: [serverPolicy("cli", 1), serverPolicy("web", 3)],
     expect: 'the access policies under authServerId "aus1" (cli, web) have priorities 1, 3',
+  },
+  "okta-audience-unique-across-servers": {
+    pass: [authServer("mcp-github", ["https://mcp.example.com/github"]), authServer("mcp-fetch", ["https://mcp.example.com/fetch"])],
+    fail: [authServer("mcp-github", ["https://mcp.example.com/github"]), authServer("mcp-copy", ["https://MCP.example.com/github"])],
+    expect: 'audiences holds "https://mcp.example.com/github", which 2 authorization servers in this stack issue (mcp-github, mcp-copy)',
   },
 };
 

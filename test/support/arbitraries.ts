@@ -9,8 +9,11 @@
  * (token lifetimes), so the generator does not waste most of its samples.
  */
 import fc from "fast-check";
-import { parseStackConfig, RESERVED_CLAIM_NAMES, type StacklokIdentityConfig } from "../../components/config";
-import { DEFAULT_SERVER_NAME, Okta } from "../../components/facts";
+import { environmentFromStack, parseStackConfig, RESERVED_CLAIM_NAMES, type StacklokIdentityConfig } from "../../components/config";
+import { resolveClaims } from "../../components/config/claims";
+import type { RawConfig } from "../../components/config/schema";
+import type { ClaimSpec } from "../../components/config/types";
+import { DEFAULT_SERVER_NAME, Okta, REGISTRY_ROLES } from "../../components/facts";
 import { DEFAULT_AUDIENCES } from "../../components/platform";
 
 export interface ConfigSample {
@@ -196,6 +199,84 @@ const lifetimesArb = fc.oneof(
 );
 
 // ---------------------------------------------------------------------------
+// Registry roles and MCP servers
+
+/** A group name each `groupsRegex` above keeps (Okta matches the whole name). */
+const GROUP_KEPT_BY: Readonly<Record<string, string>> = {
+  ".*": "platform-admins",
+  "stacklok-.*": "stacklok-registry-admins",
+  "^(admins|developers)$": "admins",
+  "team-[a-z]+": "team-registry",
+  Everyone: "Everyone",
+};
+
+/** A value the claim can carry: a group its filter keeps, or any value an expression may yield. */
+function claimValueArb(claim: ClaimSpec): fc.Arbitrary<string | string[]> {
+  if (claim.valueType === Okta.claimValueType.groups) {
+    const kept = GROUP_KEPT_BY[claim.value];
+    if (kept === undefined) throw new Error(`no group known to pass the filter ${claim.value}`);
+    return fc.constantFrom<string | string[]>(kept, [kept]);
+  }
+  const value = fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/);
+  return fc.oneof(value, fc.uniqueArray(value, { minLength: 1, maxLength: 3 }));
+}
+
+/** A matcher over claims the tokens carry: one or two of them, each with a value it can hold. */
+function matcherArb(claims: ClaimSpec[]): fc.Arbitrary<Record<string, string | string[]>> {
+  return fc
+    .shuffledSubarray(claims, { minLength: 1, maxLength: Math.min(2, claims.length) })
+    .chain((picked) => fc.tuple(...picked.map((claim) => claimValueArb(claim).map((value) => [claim.name, value] as const))))
+    .map((entries) => Object.fromEntries(entries));
+}
+
+/** Every role listed; superAdmin never empty. */
+function registryRolesArb(claims: ClaimSpec[]): fc.Arbitrary<Record<string, unknown>> {
+  return fc.record(
+    Object.fromEntries(
+      REGISTRY_ROLES.map((role) => [role, fc.array(matcherArb(claims), { minLength: role === "superAdmin" ? 1 : 0, maxLength: 2 })]),
+    ),
+  );
+}
+
+/** MCP server names: DNS labels of at most 32 characters. */
+const mcpNameArb = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/);
+
+const mcpServersArb = fc.uniqueArray(
+  fc.record({ name: mcpNameArb, resourceUrl: httpsUrlArb, audience: maybe(audienceValue) }, { requiredKeys: ["name", "resourceUrl"] }),
+  { minLength: 1, maxLength: 3, selector: (server) => server.name },
+);
+
+/** Each MCP server's audience (defaulting to its URL, as the schema normalises it) unique across servers and components. */
+function mcpAudiencesAreUnique(model: Model): boolean {
+  const servers = (model["mcpServers"] as { resourceUrl: string; audience?: string }[] | undefined) ?? [];
+  if (servers.length === 0) return true;
+  const audiences = (model["audiences"] ?? {}) as { enterpriseManager?: string; cloudUi?: string };
+  const platform = new Set(
+    [audiences.enterpriseManager ?? DEFAULT_AUDIENCES.enterpriseManager, audiences.cloudUi ?? DEFAULT_AUDIENCES.cloudUi].map((a) => a.toLowerCase()),
+  );
+  const mcp = servers.map((s) => (s.audience ?? s.resourceUrl.replace(/\/+$/, "")).toLowerCase());
+  return new Set(mcp).size === mcp.length && mcp.every((a) => !platform.has(a));
+}
+
+/**
+ * registryRoles where the default cannot work (no created admin group, the
+ * groups claim disabled or filtering the admin group out), and sometimes
+ * anyway; no sample when no claim is left to match on.
+ */
+function withRegistryRoles(stack: string, model: Model): fc.Arbitrary<Model> {
+  const claims = resolveClaims(model["claims"] ?? {});
+  if (claims.length === 0) return fc.constant(model);
+  const environment = (model["environment"] as string | undefined) ?? environmentFromStack(stack);
+  const groups = claims.find((c) => c.key === "groups");
+  const defaultWorks =
+    model["createAdminGroup"] !== false &&
+    groups !== undefined &&
+    (groups.valueType !== Okta.claimValueType.groups || new RegExp(`^(?:${groups.value})$`).test(`stacklok-${environment}-admins`));
+  const roles = registryRolesArb(claims);
+  return (defaultWorks ? maybe(roles) : roles).map((registryRoles) => ({ ...model, registryRoles }));
+}
+
+// ---------------------------------------------------------------------------
 // Encoding as Pulumi passes values
 
 /** The value typed, or as the engine's string (numbers and booleans as text, the rest as JSON). */
@@ -210,9 +291,12 @@ function encodeAll(model: Model): fc.Arbitrary<Model> {
   return fc.record(Object.fromEntries(Object.entries(defined).map(([key, value]) => [key, encodedArb(value)])));
 }
 
-/** A custom server name only means something in single mode; elsewhere it is an error. */
+/**
+ * A custom server name only means something in single mode, MCP servers
+ * only in per-component mode; elsewhere they are errors.
+ */
 function singleModeKeysOnlyInSingleMode(model: Model): Model {
-  if (model["mode"] === "single") return model;
+  if (model["mode"] === "single") return { ...model, mcpServers: undefined };
   return { ...model, authorizationServer: model["authorizationServer"] === DEFAULT_SERVER_NAME ? DEFAULT_SERVER_NAME : undefined };
 }
 
@@ -221,7 +305,7 @@ function singleModeKeysOnlyInSingleMode(model: Model): Model {
  * single-mode server name goes when leaving single mode, and the Cloud UI
  * gets an audience of its own (one server per component, audiences distinct);
  * entering single mode, a Cloud UI audience of its own goes (one server, one
- * audience).
+ * audience), and so do the MCP servers (each needs a server of its own).
  */
 export function switchedTo(config: Record<string, unknown>, mode: "single" | "per-component"): Record<string, unknown> {
   const raw = config["audiences"];
@@ -239,7 +323,8 @@ export function switchedTo(config: Record<string, unknown>, mode: "single" | "pe
     kept = own.toLowerCase() === shared.toLowerCase() ? { ...withoutCloudUi, cloudUi: `${shared}-ui` } : audiences;
   }
   const { authorizationServer: _server, ...rest } = config;
-  const base = mode === "single" ? { ...config, mode } : { ...rest, mode };
+  const { mcpServers: _mcp, ...withoutMcp } = config;
+  const base = mode === "single" ? { ...withoutMcp, mode } : { ...rest, mode };
   if (raw === undefined && kept.cloudUi === undefined) return base;
   return { ...base, audiences: typeof raw === "string" ? JSON.stringify(kept) : kept };
 }
@@ -272,6 +357,9 @@ export const validConfigArb: fc.Arbitrary<ConfigSample> = fc
           // Refused unless empty (one audience per server); kept so upgraded stacks get the reason.
           extraAudiences: maybe(fc.constant([])),
           authenticationPolicyId: maybe(fc.stringMatching(/^rst[A-Za-z0-9]{17}$/)),
+          createAdminGroup: maybe(fc.boolean()),
+          adminGroupIds: maybe(fc.uniqueArray(groupIdArb, { maxLength: 3 })),
+          mcpServers: maybe(mcpServersArb),
         }),
         accessArb,
         lifetimesArb,
@@ -283,8 +371,12 @@ export const validConfigArb: fc.Arbitrary<ConfigSample> = fc
           ...access,
           ...lifetimes,
         }),
-      ),
+      )
+      .filter(mcpAudiencesAreUnique)
+      // Every claim disabled leaves the registry's roles nothing to match on: refused.
+      .filter((model) => resolveClaims((model["claims"] ?? {}) as RawConfig["claims"]).length > 0),
   })
+  .chain(({ stack, model }) => withRegistryRoles(stack, model).map((withRoles) => ({ stack, model: withRoles })))
   .chain(({ stack, model }) => encodeAll(model).map((config) => ({ stack, config })));
 
 /** The config a sample resolves to; throws (with the problems) if the arbitrary produced an invalid one. */

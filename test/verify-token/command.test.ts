@@ -220,3 +220,52 @@ describe("npm run verify-token (the real entry point)", () => {
     expect(stdout).toContain('aud is "enterprise-manager"; expected "cloud-ui"');
   });
 });
+
+describe("MCP servers (--component mcp:<name>)", () => {
+  const mcpAudience = "https://mcp.example.com/github";
+  let mcpOutputsFile: string;
+  beforeAll(() => {
+    mcpOutputsFile = join(dir, "mcp-outputs.json");
+    const github = {
+      issuer: fake.issuer,
+      audience: mcpAudience,
+      jwksUri: fake.jwksUri,
+      resourceUrl: mcpAudience,
+      oidcConfigRef: { name: "stacklok-dev-mcp-github", audience: mcpAudience, resourceUrl: mcpAudience },
+    };
+    writeFileSync(mcpOutputsFile, JSON.stringify(stackOutputs(fake, { mcpServers: { github } })));
+  });
+
+  it("accepts a token carrying the MCP server's issuer and audience", async () => {
+    const token = await sign(key, accessTokenClaims(fake.issuer, { aud: mcpAudience, scp: ["openid", "offline_access"] }));
+    const result = await run(["--outputs", mcpOutputsFile, "--component", "mcp:github", token]);
+    expect(result.stdout).toContain("MCP server github: accepted");
+    expect(result.code).toBe(EXIT.accepted);
+  });
+
+  it("rejects the Enterprise Manager's token at the MCP server for its audience", async () => {
+    const result = await run(["--outputs", mcpOutputsFile, "--component", "mcp:github", emToken]);
+    expect(result.code).toBe(EXIT.rejected);
+    expect(result.stdout).toContain("MCP server github: REJECTED");
+    expect(result.stdout).toContain("error audience_mismatch");
+  });
+
+  it("rejects a token from another issuer", async () => {
+    const other = await sign(key, accessTokenClaims("https://other.example.com/oauth2/aus1", { aud: mcpAudience }));
+    const result = await run(["--outputs", mcpOutputsFile, "--component", "mcp:github", other]);
+    expect(result.code).toBe(EXIT.rejected);
+    expect(result.stdout).toContain("error issuer_mismatch");
+  });
+
+  it("cannot check an MCP server the outputs do not list, and says so", async () => {
+    const result = await run(["--outputs", mcpOutputsFile, "--component", "mcp:fetch", emToken]);
+    expect(result.code).toBe(EXIT.rejected);
+    expect(result.stdout).toContain("mcpServers.fetch");
+  });
+
+  it("refuses a name no MCP server can have", async () => {
+    const result = await run(["--outputs", mcpOutputsFile, "--component", "mcp:GitHub", emToken]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toContain("mcp:<name>");
+  });
+});

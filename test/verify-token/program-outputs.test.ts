@@ -95,3 +95,19 @@ describe.each(["single", "per-component"])("the program's outputs in %s mode, pr
     expect(trusts).toEqual([{ issuer: full.cloudUi.issuer, audience: full.cloudUi.audience, jwks: cloudUiKeys }]);
   });
 });
+
+describe("the program's outputs with MCP servers", () => {
+  it("give each MCP server's issuer, audience and key set, printed without --show-secrets", async () => {
+    const mcpServers = [{ name: "github", resourceUrl: "https://mcp.example.com/github" }];
+    const { full, printed } = print(await runProgram({ config: { ...baseConfig, mode: "per-component", mcpServers }, extraConfig: { "okta:orgName": "acme" } }));
+    const github = full.mcpServers["github"];
+    if (github === undefined) throw new Error("no mcpServers.github output");
+    const [expectation] = buildExpectations({ outputs: printed }, ["mcp:github"]);
+    expect(expectation?.unavailable).toBeUndefined();
+    expect(expectation?.trusts).toEqual([
+      { issuer: github.issuer, audience: "https://mcp.example.com/github", jwks: { kind: "uri", uri: github.jwksUri } },
+    ]);
+    // Its issuer is its own: neither the Enterprise Manager's nor the Cloud UI's.
+    expect([full.enterpriseManager.issuer, full.cloudUi.issuer]).not.toContain(github.issuer);
+  });
+});

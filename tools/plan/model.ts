@@ -34,6 +34,8 @@ export interface PlanDocument {
   tokenFlows: TokenFlow[];
   chartValues: unknown;
   chartValuesYaml: string;
+  /** The Kubernetes manifests the stack outputs (no secret in them). */
+  manifests: { platformRoleBindingsYaml: string; mcpManifestsYaml: string };
   wiring: { ok: boolean; problems: WiringProblem[] };
 }
 
@@ -221,6 +223,10 @@ export function buildPlan(inputs: PlanInputs): PlanDocument {
     tokenFlows: wiring.flows,
     chartValues: outputs["chartValues"] ?? null,
     chartValuesYaml: "",
+    manifests: {
+      platformRoleBindingsYaml: text(outputs["platformRoleBindingsYaml"]),
+      mcpManifestsYaml: text(outputs["mcpManifestsYaml"]),
+    },
     wiring: { ok: wiring.problems.length === 0, problems: wiring.problems },
   };
   const secrets = secretValues(report, inputs.config, inputs.secretKeys);

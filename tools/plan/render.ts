@@ -49,6 +49,12 @@ export function renderText(plan: PlanDocument): string {
   lines.push("", "Chart values (chartValuesYaml; placeholder ids, secret masked)");
   lines.push(...plan.chartValuesYaml.trimEnd().split("\n").map((line) => `  ${line}`));
 
+  for (const [output, yamlText] of Object.entries(plan.manifests)) {
+    if (yamlText === "") continue;
+    lines.push("", `Kubernetes manifests (${output})`);
+    lines.push(...yamlText.trimEnd().split("\n").map((line) => `  ${line}`));
+  }
+
   lines.push("");
   if (plan.wiring.ok) {
     lines.push("Wiring: OK. Every client's tokens are issued and accepted by the components that need them.");
@@ -77,7 +83,11 @@ export function renderMermaid(plan: PlanDocument): string {
     return id;
   };
   // Node ids are the components' output keys; the flows name components by title.
-  const componentIds = new Map(COMPONENT_KEYS.map((key) => [COMPONENT_TITLE[key] as string, key]));
+  const componentIds = new Map<string, string>(COMPONENT_KEYS.map((key) => [COMPONENT_TITLE[key] as string, key]));
+  // MCP servers: one node each, id from its name (Mermaid ids take no dash).
+  for (const flow of plan.tokenFlows) {
+    if (!componentIds.has(flow.component)) componentIds.set(flow.component, `mcp_${flow.component.split(" ").pop()?.replace(/-/g, "_") ?? ""}`);
+  }
   for (const [name, id] of componentIds) lines.push(`  ${id}[${label(name)}]`);
   for (const flow of plan.tokenFlows) {
     const sid = serverId(flow.issuer);

@@ -6,23 +6,27 @@
  * stack outputs), not on the program's own plan, so it catches a program
  * that wires things wrongly. Pure.
  */
+import { parseAllDocuments } from "yaml";
 import type { z } from "zod";
-import { stackOutputsSchema } from "../../components/contract";
-import { Okta, OktaType } from "../../components/facts";
+import { isRecord, stackOutputsSchema } from "../../components/contract";
+import { KUBERNETES_API, Okta, OktaType } from "../../components/facts";
 import {
   CLIENT_SCOPE_REQUESTS,
+  COMPONENT_KINDS,
   COMPONENT_TITLE,
   COMPONENTS,
+  mcpServerTitle,
   PLATFORM_COMPONENTS,
   type ClientApp,
   type ComponentTitle,
+  type McpServerTitle,
   type PlatformComponent,
 } from "../../components/platform";
 import type { RecordedResource, RunReport } from "../mock-engine/oktaMocks.cjs";
 import { strings, text } from "../mock-engine/readers";
 
-/** A component as the plan names it: its title. */
-export type ComponentName = ComponentTitle;
+/** A component as the plan names it: its title (an MCP server's carries its name). */
+export type ComponentName = ComponentTitle | McpServerTitle;
 export type ClientKey = ClientApp;
 
 export type WiringCode =
@@ -39,7 +43,9 @@ export type WiringCode =
   | "app_unassigned"
   | "no_assigned_user_admitted"
   | "registry_provider_unissued"
-  | "registry_distrusts_client";
+  | "registry_distrusts_client"
+  | "mcp_config_missing"
+  | "mcp_trusts_other_issuer";
 
 export interface WiringProblem {
   code: WiringCode;
@@ -51,7 +57,7 @@ export interface TokenFlow {
   clientLabel: string;
   clientId: string;
   /** The component whose audience the client requests. */
-  component: (typeof COMPONENT_TITLE)[PlatformComponent];
+  component: (typeof COMPONENT_TITLE)[PlatformComponent] | McpServerTitle;
   issuer: string;
   serverName?: string;
   audience: string;
@@ -72,6 +78,9 @@ export interface Wiring {
 const outputsSchema = stackOutputsSchema.pick({ enterpriseManager: true, cloudUi: true, registryServer: true }).extend({
   enterpriseManager: stackOutputsSchema.shape.enterpriseManager.omit({ jwksUri: true }),
   cloudUi: stackOutputsSchema.shape.cloudUi.pick({ issuer: true, audience: true, clientId: true }),
+  registryServer: stackOutputsSchema.shape.registryServer.pick({ providers: true }),
+  mcpServers: stackOutputsSchema.shape.mcpServers.optional(),
+  mcpManifestsYaml: stackOutputsSchema.shape.mcpManifestsYaml.optional(),
 });
 type Outputs = z.infer<typeof outputsSchema>;
 
@@ -111,6 +120,69 @@ interface Expectation {
   audience: string;
   clientId: string;
   requiredScope?: string;
+  /** What the client asks for, when not its usual request (an MCP server's scopes). */
+  requestedScopes?: readonly string[];
+}
+
+/** The issuer each MCPOIDCConfig in the manifests names, by its Kubernetes name. */
+function mcpOidcIssuers(yamlText: string | undefined): Map<string, string> {
+  const issuers = new Map<string, string>();
+  for (const doc of parseAllDocuments(yamlText ?? "")) {
+    const object: unknown = doc.toJS();
+    if (!isRecord(object) || object["kind"] !== KUBERNETES_API.mcpOidcConfig.kind) continue;
+    const metadata = object["metadata"];
+    const spec = object["spec"];
+    const inline = isRecord(spec) ? spec["inline"] : undefined;
+    if (isRecord(metadata) && isRecord(inline)) issuers.set(text(metadata["name"]), text(inline["issuer"]));
+  }
+  return issuers;
+}
+
+/**
+ * One token request per MCP server: the CLI asks the issuer the MCP server
+ * trusts (its MCPOIDCConfig, which it advertises in RFC 9728 metadata) for
+ * the MCP server's audience. An MCP server whose MCPOIDCConfig is missing
+ * trusts nothing.
+ */
+function mcpExpectations(outputs: Outputs, problems: WiringProblem[]): Expectation[] {
+  const trusted = mcpOidcIssuers(outputs.mcpManifestsYaml);
+  const kind = COMPONENT_KINDS.mcpServer;
+  return Object.entries(outputs.mcpServers ?? {}).flatMap(([name, server]) => {
+    const issuer = trusted.get(server.oidcConfigRef.name);
+    if (issuer === undefined) {
+      problems.push({
+        code: "mcp_config_missing",
+        message: `MCP server ${name} references the MCPOIDCConfig ${server.oidcConfigRef.name}, which the manifests do not define`,
+      });
+      return [];
+    }
+    return [
+      {
+        client: kind.audience.client,
+        component: mcpServerTitle(name),
+        issuer,
+        audience: server.oidcConfigRef.audience,
+        clientId: outputs.enterpriseManager.clientId,
+        requestedScopes: kind.scopes,
+      },
+    ];
+  });
+}
+
+/** A token for an MCP audience comes from the server carrying it; the MCP server must trust that server's issuer. */
+function mcpIssuerProblems(flows: TokenFlow[], plan: Planned): WiringProblem[] {
+  return flows
+    .filter((flow) => flow.component.startsWith(`${COMPONENT_KINDS.mcpServer.title} `))
+    .flatMap((flow) =>
+      plan.servers
+        .filter((server) => strings(server.inputs["audiences"]).includes(flow.audience) && text(server.outputs["issuer"]) !== flow.issuer)
+        .map((server) => ({
+          code: "mcp_trusts_other_issuer" as const,
+          message:
+            `the CLI's token for ${flow.audience} comes from ${serverName(server)} (${text(server.outputs["issuer"])}), ` +
+            `but ${flow.component} trusts ${flow.issuer}: it would refuse every token`,
+        })),
+    );
 }
 
 /** One token request per component with its own audience, by the client app that obtains its tokens. */
@@ -133,7 +205,7 @@ function expectations(outputs: Outputs): Expectation[] {
 function followFlow(expected: Expectation, plan: Planned, problems: WiringProblem[]): TokenFlow {
   const failures: WiringProblem[] = [];
   const fail = (code: WiringCode, message: string) => failures.push({ code, message });
-  const requested = [...CLIENT_SCOPE_REQUESTS[expected.client]];
+  const requested = [...(expected.requestedScopes ?? CLIENT_SCOPE_REQUESTS[expected.client])];
   const app = plan.apps.find((a) => a.outputs["clientId"] === expected.clientId);
   const label = app ? text(app.inputs["label"]) || app.name : `client ${expected.clientId}`;
   const flow: TokenFlow = {
@@ -243,8 +315,9 @@ function followFlow(expected: Expectation, plan: Planned, problems: WiringProble
 }
 
 /** The components that accept a token: those whose issuer, audience and required scope it matches, and the registry. */
-function acceptingComponents(flow: TokenFlow, outputs: Outputs): ComponentName[] {
+function acceptingComponents(flow: TokenFlow, outputs: Outputs, mcpTrust: Expectation[]): ComponentName[] {
   if (!flow.issued) return [];
+  const mcp = mcpTrust.filter((m) => m.issuer === flow.issuer && m.audience === flow.audience).map((m) => m.component);
   const accepted: ComponentName[] = PLATFORM_COMPONENTS.filter((key) => {
     const output: Outputs[PlatformComponent] = outputs[key];
     const scopeMet = !("requiredScope" in output) || flow.scopes.includes(output.requiredScope);
@@ -253,7 +326,7 @@ function acceptingComponents(flow: TokenFlow, outputs: Outputs): ComponentName[]
   if (outputs.registryServer.providers.some((p) => p.issuerUrl === flow.issuer && p.audience === flow.audience)) {
     accepted.push(COMPONENT_TITLE.registryServer);
   }
-  return accepted;
+  return [...accepted, ...(mcp as ComponentName[])];
 }
 
 export function analyzeWiring(report: RunReport): Wiring {
@@ -267,9 +340,14 @@ export function analyzeWiring(report: RunReport): Wiring {
   const outputs = parsed.data;
   const plan = planned(report.resources);
   const problems: WiringProblem[] = [];
-  const flows = expectations(outputs).map((expected) => followFlow(expected, plan, problems));
-  for (const flow of flows) {
-    flow.acceptedBy = acceptingComponents(flow, outputs);
+  const mcp = mcpExpectations(outputs, problems);
+  const platformFlows = expectations(outputs).map((expected) => followFlow(expected, plan, problems));
+  const mcpFlows = mcp.map((expected) => followFlow(expected, plan, problems));
+  const flows = [...platformFlows, ...mcpFlows];
+  problems.push(...mcpIssuerProblems(mcpFlows, plan));
+  for (const flow of flows) flow.acceptedBy = acceptingComponents(flow, outputs, mcp);
+  // MCP servers' tokens are theirs alone: the registry trusts only the platform's.
+  for (const flow of platformFlows) {
     if (flow.issued && !flow.acceptedBy.includes(COMPONENT_TITLE.registryServer)) {
       problems.push({
         code: "registry_distrusts_client",

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { COMPONENTS, UsageError, buildExpectations, type ComponentId, type ExpectationSources } from "./expectations";
 import { isHttpUrl } from "../../components/contract";
+import { mcpServerSlug } from "../../components/platform";
 import { JwksCache, errorText } from "./key-source";
 import { renderReport } from "./render";
 import { DEFAULT_CLOCK_SKEW_SECONDS, verifyAccessToken } from "./verify";
@@ -25,7 +26,8 @@ const MAX_STDIN_CHARS = 1 << 20;
 export const USAGE = `Usage: npm run verify-token -- [options] [token]
 
 Says whether the Enterprise Manager, the Cloud UI and the Registry Server
-would accept an access token, and every reason if not. The token is read
+(or an MCP server, with --component mcp:<name>) would accept an access
+token, and every reason if not. The token is read
 from standard input when not given as an argument (safer: arguments end up
 in shell history and process lists).
 
@@ -43,7 +45,8 @@ Keys (default: the outputs' jwksUri, else OIDC discovery on the issuer):
   --jwks-file <file>      read the key set from this file
 
 Checks and output:
-  --component <name>      check only this component (repeatable): ${COMPONENTS.join(", ")}
+  --component <name>      check only this component (repeatable): ${COMPONENTS.join(", ")},
+                          or mcp:<name> for an MCP server in the outputs' mcpServers
   --clock-skew <seconds>  allowed clock difference for exp and nbf (default ${DEFAULT_CLOCK_SKEW_SECONDS})
   --timeout <seconds>     per HTTP request for discovery and keys (default 5)
   --json                  print a machine-readable report
@@ -136,10 +139,13 @@ function parseArguments(argv: readonly string[]) {
 
 function componentName(value: string): ComponentId {
   const found = COMPONENTS.find((c) => c === value);
-  if (found === undefined) {
-    throw new UsageError(`--component ${JSON.stringify(value)} is not a component; expected one of ${COMPONENTS.join(", ")}`);
-  }
-  return found;
+  if (found !== undefined) return found;
+  const mcp = /^mcp:([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)$/.exec(value)?.[1];
+  if (mcp !== undefined) return mcpServerSlug(mcp);
+  throw new UsageError(
+    `--component ${JSON.stringify(value)} is not a component; expected one of ${COMPONENTS.join(", ")}, or mcp:<name> ` +
+      "(an MCP server's name: lowercase letters, digits and dashes)",
+  );
 }
 
 function seconds(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {

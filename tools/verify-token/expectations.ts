@@ -19,14 +19,26 @@ import {
   PLATFORM_COMPONENTS,
   REGISTRY_PROVIDER_NAME,
   CLIENT_APPS,
+  COMPONENT_KINDS,
+  mcpServerTitle,
   type ComponentKey,
   type ComponentSlug,
+  type McpServerSlug,
 } from "../../components/platform";
 import type { JwksLocation } from "./key-source";
 
-/** The verifier's names for the components: its --component values and the ids in its JSON report. */
+/** The verifier's names for the platform's components: its default --component values and the ids in its JSON report. */
 export const COMPONENTS = COMPONENT_KEYS.map((key) => PLATFORM[key].slug) as readonly ComponentSlug[];
-export type ComponentId = ComponentSlug;
+export type PlatformComponentId = ComponentSlug;
+/** A platform component, or an MCP server named `mcp:<name>` (checked only when asked for). */
+export type ComponentId = PlatformComponentId | McpServerSlug;
+
+const MCP_PREFIX = `${COMPONENT_KINDS.mcpServer.slug}:`;
+
+/** The MCP server an id names, if it names one. */
+export function mcpServerName(component: ComponentId): string | undefined {
+  return component.startsWith(MCP_PREFIX) ? component.slice(MCP_PREFIX.length) : undefined;
+}
 
 /** The stack output each component's expected values are read from. */
 const OUTPUT_KEY = Object.fromEntries(COMPONENT_KEYS.map((key) => [PLATFORM[key].slug, key])) as {
@@ -35,7 +47,8 @@ const OUTPUT_KEY = Object.fromEntries(COMPONENT_KEYS.map((key) => [PLATFORM[key]
 
 /** The component's name as operators know it (platform.ts). */
 export function componentTitle(component: ComponentId): string {
-  return COMPONENT_TITLE[OUTPUT_KEY[component]];
+  const mcp = mcpServerName(component);
+  return mcp === undefined ? COMPONENT_TITLE[OUTPUT_KEY[component as PlatformComponentId]] : mcpServerTitle(mcp);
 }
 
 type PlatformClaimName = (typeof PLATFORM_CLAIM_NAMES)[number];
@@ -117,7 +130,10 @@ const enterpriseManagerSchema = emOutput
   .pick({ issuer: true, audience: true, requiredScope: true, jwksUri: true })
   .partial({ requiredScope: true, jwksUri: true });
 const cloudUiSchema = cloudUiOutput.pick({ issuer: true, audience: true, jwksUri: true }).partial({ jwksUri: true });
-type RegistryServerSection = z.infer<typeof registryServerSchema>;
+const mcpServerSchema = stackOutputsSchema.shape.mcpServers.valueType.pick({ issuer: true, audience: true, jwksUri: true });
+// Only the providers: role matchers are not the verifier's to check.
+const registryServerProviders = registryServerSchema.pick({ providers: true });
+type RegistryServerSection = z.infer<typeof registryServerProviders>;
 
 /** One output, parsed; `redacted` when Pulumi printed it as "[secret]". */
 type Section<T> = { value: T } | { problem: string; redacted?: true };
@@ -141,7 +157,7 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
 
   const em = section(outputs, "enterprise-manager", enterpriseManagerSchema);
   const ui = section(outputs, "cloud-ui", cloudUiSchema);
-  const registry = section(outputs, "registry-server", registryServerSchema);
+  const registry = section(outputs, "registry-server", registryServerProviders);
 
   // The outputs name the key set of the issuers they know (the registry's
   // providers reuse them); every other issuer is found the way the
@@ -171,8 +187,30 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
     groups: sources.authorizationClaims?.groups ?? REGISTRY_AUTHORIZATION_CLAIMS.groups,
   };
 
+  const mcpExpectation = (component: McpServerSlug, name: string): ComponentExpectation => {
+    const raw = outputs?.["mcpServers"];
+    const server = isRecord(raw) ? mcpServerSchema.safeParse(raw[name]) : undefined;
+    if (server?.success === true) {
+      const { issuer, audience, jwksUri } = server.data;
+      return { component, trusts: [trust(issuer, audience, { jwksUri })], authorizationClaims: [] };
+    }
+    // An MCP server has no default audience: flags must give both.
+    if (sources.issuer !== undefined && sources.audience !== undefined) {
+      return { component, trusts: [trust(sources.issuer, sources.audience)], authorizationClaims: [] };
+    }
+    const problem =
+      outputs === undefined
+        ? "no outputs file was given"
+        : server === undefined || raw === undefined || !isRecord(raw) || raw[name] === undefined
+          ? `the outputs have no mcpServers.${name}`
+          : `mcpServers.${name}: ${server.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`;
+    return { component, trusts: [], authorizationClaims: [], unavailable: `${problem}; pass --outputs, or --issuer and --audience` };
+  };
+
   const expectationOf = (component: ComponentId): ComponentExpectation => {
-    switch (component) {
+    const mcp = mcpServerName(component);
+    if (mcp !== undefined) return mcpExpectation(component as McpServerSlug, mcp);
+    switch (component as PlatformComponentId) {
       case "enterprise-manager": {
         const requiredScope = sources.requiredScope ?? ("value" in em ? em.value.requiredScope : undefined) ?? REQUIRED_SCOPE;
         if ("value" in em) {
@@ -199,7 +237,7 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
           };
           if (sources.issuer === undefined || sources.audience === undefined) {
             expectation.expectedFrom =
-              `registryServer.providers "${provider.name}" (the ${OUTPUT_KEY[component]} output is secret, ` +
+              `registryServer.providers "${provider.name}" (the ${OUTPUT_KEY["cloud-ui"]} output is secret, ` +
               `printed as "${REDACTED}"; the registry trusts the same issuer and audience)`;
           }
           return expectation;
@@ -237,7 +275,9 @@ export function buildExpectations(sources: ExpectationSources, selected: readonl
     }
   };
 
-  const all = new Map(COMPONENTS.map((component) => [component, expectationOf(component)]));
+  const all = new Map<ComponentId, ComponentExpectation>(
+    [...new Set<ComponentId>([...COMPONENTS, ...selected])].map((component) => [component, expectationOf(component)]),
+  );
   // The Enterprise Manager and the Cloud UI each accept their own audience
   // only; the registry accepts both by design, so it is nobody's "other".
   const owners = COMPONENTS_WITH_OWN_AUDIENCE.flatMap((component) =>
@@ -285,7 +325,7 @@ function dedupe(trusts: TrustedIssuer[]): TrustedIssuer[] {
   });
 }
 
-function section<T>(outputs: Record<string, unknown> | undefined, component: ComponentId, schema: z.ZodType<T>): Section<T> {
+function section<T>(outputs: Record<string, unknown> | undefined, component: PlatformComponentId, schema: z.ZodType<T>): Section<T> {
   const key = OUTPUT_KEY[component];
   if (outputs === undefined) return { problem: "no outputs file was given" };
   const raw = outputs[key];

@@ -6,7 +6,14 @@
  */
 import { compactVerify, errors, type CompactVerifyGetKey, type CryptoKey } from "jose";
 import { checkAudience, checkAuthorizationClaims, checkIssuer, checkLifetime, checkScope, type AcceptedAudience } from "./claim-checks";
-import { REGISTRY_AUTHORIZATION_CLAIMS, componentTitle, type ComponentExpectation, type ComponentId } from "./expectations";
+import {
+  REGISTRY_AUTHORIZATION_CLAIMS,
+  componentTitle,
+  mcpServerName,
+  type ComponentExpectation,
+  type ComponentId,
+  type PlatformComponentId,
+} from "./expectations";
 import { ReasonCode, finding, hasErrors, type Finding } from "./findings";
 import { KeySourceError, errorText, type JwksLocation } from "./key-source";
 import { ALLOWED_ALGORITHMS, parseToken, type ParsedToken, type TokenFormat } from "./token";
@@ -65,7 +72,7 @@ export interface VerificationReport {
 const SHOWN_CLAIMS = ["iss", "aud", "scp", "cid", "uid", "iat", "nbf", "exp"] as const;
 
 /** Where to fix a mismatch, per component: the stack config key and the chart value it feeds. */
-const COMPONENT_FIX: Record<ComponentId, { issuer: string; audience: string }> = {
+const COMPONENT_FIX: Record<PlatformComponentId, { issuer: string; audience: string }> = {
   "enterprise-manager": {
     issuer:
       "The CLI must sign in against the Enterprise Manager's issuer: stack output enterpriseManager.issuer, " +
@@ -94,6 +101,20 @@ const COMPONENT_FIX: Record<ComponentId, { issuer: string; audience: string }> =
       "or fix stacklok-identity:audiences.*.",
   },
 };
+
+/** An MCP server's fix names its own output and config entry. */
+function componentFix(component: ComponentId): { issuer: string; audience: string } {
+  const name = mcpServerName(component);
+  if (name === undefined) return COMPONENT_FIX[component as PlatformComponentId];
+  return {
+    issuer:
+      `MCP server ${name} accepts tokens from the issuer of its MCPOIDCConfig (stack output mcpServers.${name}.issuer, ` +
+      "mcpManifestsYaml): the CLI must get its token from that server.",
+    audience:
+      `Make the MCPServer's oidcConfigRef.audience, the audience of stacklok-<environment>-mcp-${name} and ` +
+      `stacklok-identity:mcpServers (audience, else resourceUrl) for ${name} the same string.`,
+  };
+}
 
 export async function verifyAccessToken(
   token: string,
@@ -211,7 +232,7 @@ async function judgeIssuerGroup(group: IssuerGroup, expectation: ComponentExpect
   if (parsed.algorithmAllowed) findings.push(...(await signatureFindings(parsed.compact, group.jwks, context)));
 
   const claims = parsed.claims;
-  const fix = COMPONENT_FIX[expectation.component];
+  const fix = componentFix(expectation.component);
   findings.push(...checkIssuer(claims.iss, group.issuer, fix.issuer));
   const others = (expectation.otherAudiences ?? []).map(({ component, issuer, audience }) => ({
     title: `the ${componentTitle(component)}`,
