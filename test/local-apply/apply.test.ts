@@ -105,11 +105,12 @@ describe("the prod example stack on okta-local", () => {
     expect(String(ui["clientSecret"]).length).toBeGreaterThan(20);
     expect(first.secretOutputPaths).toContain("cloudUi");
 
-    // The access group, assigned to both apps; the org-wide roles attribute.
-    const group = Object.values(state.groups).find((g) => obj(g["profile"])["name"] === "stacklok-prod-users");
-    expect(group).toBeDefined();
+    // The access and admin groups, both assigned to both apps; the org-wide roles attribute.
+    const groupId = (name: string) => Object.values(state.groups).find((g) => obj(g["profile"])["name"] === name)?.["id"];
+    const groupIds = [groupId("stacklok-prod-users"), groupId("stacklok-prod-admins")];
+    expect(groupIds.every((id) => typeof id === "string")).toBe(true);
     for (const clientId of [em["clientId"], ui["clientId"]]) {
-      expect(Object.keys(state.appGroupAssignments[String(clientId)] ?? {})).toEqual([group?.["id"]]);
+      expect(Object.keys(state.appGroupAssignments[String(clientId)] ?? {}).sort()).toEqual([...groupIds].sort());
     }
     expect(state.userSchemaCustomProperties["roles"]).toMatchObject({ type: "array", items: { type: "string" } });
   });
@@ -123,18 +124,21 @@ describe("the prod example stack on okta-local", () => {
     expect(second.outputs).toEqual(first.outputs);
   });
 
-  it("a changed token lifetime updates both rules in place and keeps every id", async () => {
+  it("a changed token lifetime updates every server's rule in place and keeps every id", async () => {
     const from = org.logged();
     const changed = await org.apply("prod", { config: { accessTokenLifetimeMinutes: 45 } });
     const writes = org.writesSince(from);
-    expect(writes.map((w) => w.method)).toEqual(["PUT", "PUT"]);
+    // One access rule per server: the two components' and the two MCP servers' in prod.
+    const ruleCount = first.resources.filter((r) => r.type === "okta:auth/serverPolicyRule:ServerPolicyRule").length;
+    expect(ruleCount).toBe(4);
+    expect(writes.map((w) => w.method)).toEqual(Array<string>(ruleCount).fill("PUT"));
     for (const write of writes) expect(write.path).toMatch(/^\/api\/v1\/authorizationServers\/aus\w+\/policies\/00p\w+\/rules\/0pr\w+$/);
     const ids = (result: ApplyResult) => Object.fromEntries(result.resources.map((r) => [r.urn, r.id]));
     expect(ids(changed)).toEqual(ids(first));
     const ruleIds = changed.resources.filter((r) => r.type === "okta:auth/serverPolicyRule:ServerPolicyRule").map((r) => r.id);
     const rules = Object.values(org.okta.store.state.policyRules).flatMap((byId) => Object.values(byId));
     const ours = rules.filter((r) => ruleIds.includes(String(r["id"])));
-    expect(ours.map((r) => obj(obj(r["actions"])["token"])["accessTokenLifetimeMinutes"])).toEqual([45, 45]);
+    expect(ours.map((r) => obj(obj(r["actions"])["token"])["accessTokenLifetimeMinutes"])).toEqual(Array<number>(ruleCount).fill(45));
   });
 
   it("destroy refuses while resources are protected, and writes nothing", async () => {
@@ -180,13 +184,16 @@ describe("resources the program no longer registers", () => {
   }, HOOK_TIMEOUT);
   afterAll(() => dispose(org), HOOK_TIMEOUT);
 
-  it("a dropped claim is deleted from both servers; the unmanaged roles attribute stays in the org", async () => {
+  it("a dropped claim is deleted from every server; the unmanaged roles attribute stays in the org", async () => {
     const from = org.logged();
     const result = await org.apply("prod", {
       config: { claims: { groups: { groupsRegex: "stacklok-.*" }, email: { enabled: false } }, manageRolesAttribute: false },
     });
     const writes = org.writesSince(from);
-    expect(writes.map((w) => w.method)).toEqual(["DELETE", "DELETE"]);
+    // prod has four servers (two components, two MCP servers), each with its own email claim.
+    const servers = result.resources.filter((r) => r.type === "okta:auth/server:Server");
+    expect(servers).toHaveLength(4);
+    expect(writes.map((w) => w.method)).toEqual(Array<string>(servers.length).fill("DELETE"));
     for (const write of writes) expect(write.path).toMatch(/^\/api\/v1\/authorizationServers\/aus\w+\/claims\/ocl\w+$/);
     // Access-token claims only: a new server also has Okta's system ID-token claims (email among them).
     const claimNames = Object.values(org.okta.store.state.claims).flatMap((byId) =>
@@ -238,7 +245,8 @@ describe("apps assigned more than one group", () => {
     const first = await org.apply("prod", { config });
     const ui = obj(first.outputs["cloudUi"]);
     const assignments = Object.values(org.okta.store.state.appGroupAssignments[String(ui["clientId"])] ?? {});
-    expect(assignments).toHaveLength(2);
+    // The users group, the admins group and Everyone.
+    expect(assignments).toHaveLength(3);
     const again = org.logged();
     await org.apply("prod", { config });
     expect(org.writesSince(again)).toEqual([]);
