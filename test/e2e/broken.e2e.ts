@@ -41,7 +41,7 @@ interface BrokenWire {
 const BROKEN: BrokenWire[] = [
   {
     name: "the access rule stops listing toolhive:config:read",
-    edits: [["components/topology.ts", "scopes: issuesRequiredScope ? [...OIDC_SCOPES, REQUIRED_SCOPE] : [...OIDC_SCOPES],", "scopes: [...OIDC_SCOPES],"]],
+    edits: [["components/topology.ts", "scopes: scopesAllowed(issuesRequiredScope),", "scopes: scopesAllowed(false),"]],
     planCode: "scope_not_allowed",
     expected: {
       cli: { refused: "access_denied: Policy evaluation failed for this request, please check the policy configurations." },
@@ -53,8 +53,8 @@ const BROKEN: BrokenWire[] = [
     edits: [
       [
         "components/platformIdentity.ts",
-        'cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds,',
-        'cli: new OAuthApp("cli-desktop", { spec: cliAppSpec(config), groupIds: [],',
+        "new OAuthApp(CLIENT_APPS[client].name, { spec: specs[client], groupIds,",
+        'new OAuthApp(CLIENT_APPS[client].name, { spec: specs[client], groupIds: client === "cli" ? [] : groupIds,',
       ],
     ],
     planCode: "app_unassigned",
@@ -68,8 +68,8 @@ const BROKEN: BrokenWire[] = [
     edits: [
       [
         "components/chartValues.ts",
-        "    { name: REGISTRY_PROVIDER_NAME.cliDesktop, issuerUrl: enterpriseManager.issuer, audience: enterpriseManager.audience },\n",
-        "",
+        "return PLATFORM_COMPONENTS.map((key) => ({",
+        'return PLATFORM_COMPONENTS.filter((key) => key !== "enterpriseManager").map((key) => ({',
       ],
     ],
     planCode: "registry_distrusts_client",

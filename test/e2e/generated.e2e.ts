@@ -15,7 +15,6 @@ import { resolveSample, validConfigArb, type ConfigSample } from "../support/arb
 import { ProjectCopies } from "../support/projectCopy";
 import {
   CLIENTS,
-  SINGLE_MODE_ONE_AUDIENCE_FIXED,
   apply,
   expectDocumentedVerdicts,
   expectStaticEqualsDynamic,
@@ -43,7 +42,7 @@ const PER_MODE = 2;
  */
 function applicable(sample: ConfigSample, config: StacklokIdentityConfig): boolean {
   if (config.access.groupIds.length > 0 || config.authenticationPolicyId !== undefined) return false;
-  if (config.mode === "single" && (config.extraAudiences.length > 0 || sample.config["audiences"] !== undefined)) return false;
+  if (config.mode === "single" && sample.config["audiences"] !== undefined) return false;
   return true;
 }
 
@@ -69,7 +68,6 @@ it("draws the configs it promises", () => {
 });
 
 describe.each(cases.map((c, index) => ({ ...c, index, mode: c.config.mode })))("generated config #$index ($mode)", ({ sample, config, index }) => {
-  const gated = config.mode === "single" && !SINGLE_MODE_ONE_AUDIENCE_FIXED;
   // The arbitrary's stack names may hold characters a file name should not; the environment stays the sample's.
   const stack = `gen${index}`;
   const projectDir = copies.make(`generated-${index}`, (dir) =>
@@ -81,7 +79,7 @@ describe.each(cases.map((c, index) => ({ ...c, index, mode: c.config.mode })))("
   const members = {} as Record<ClientKey, ClientOutcome>;
   const outsiders = {} as Record<ClientKey, ClientOutcome>;
 
-  describe.skipIf(gated)("applied to a fresh okta-local", () => {
+  describe("applied to a fresh okta-local", () => {
     beforeAll(async () => {
       org = await startOrg(seedFor(config.environment));
       [applied, plan] = await Promise.all([apply(org, { projectDir, stack, stateDir: join(projectDir, ".local-apply") }), planOf(projectDir, stack)]);

@@ -12,7 +12,6 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { OktaLocal, OrgState } from "../../tools/okta-local/index";
 import {
   CLIENTS,
-  SINGLE_MODE_ONE_AUDIENCE_FIXED,
   apply,
   judge,
   member,
@@ -93,7 +92,10 @@ describe("destroying the prod example stack (per-component)", () => {
     const outputs = parseOutputs(applied.outputs);
     const duringLife = inventory(org.store.state);
     expect(duringLife.apps).toEqual(expect.arrayContaining([outputs.enterpriseManager.clientId, outputs.cloudUi.clientId]));
-    expect(duringLife.authorizationServers.length).toBe(untouched.authorizationServers.length + 2);
+    // One custom server per component and per MCP server (prod lists two).
+    const customServers = applied.resources.filter((r) => r.type === "okta:auth/server:Server");
+    expect(customServers).toHaveLength(4);
+    expect(duringLife.authorizationServers.length).toBe(untouched.authorizationServers.length + customServers.length);
 
     await apply(org, target, true);
     const after = inventory(org.store.state);
@@ -109,11 +111,29 @@ describe("destroying the prod example stack (per-component)", () => {
   });
 });
 
-describe.skipIf(!SINGLE_MODE_ONE_AUDIENCE_FIXED)("destroying the dev example stack (single, adopting default)", () => {
+describe("destroying the dev example stack (single, on its own custom server)", () => {
+  it("deletes its server, apps and groups, keeps the roles attribute, and never touches default", async () => {
+    org = await startOrg(seedFor("dev"));
+    const untouched = inventory(org.store.state);
+    const defaultBefore = structuredClone(defaultServer(org.store.state));
+    const target = { projectDir: projectRoot, stack: "dev", stateDir: join(scratch, "state-dev") };
+    const applied = await apply(org, target);
+    expect(applied.resources.filter((r) => r.type === "okta:auth/server:Server")).toHaveLength(1);
+    await apply(org, target, true);
+    const after = inventory(org.store.state);
+    expect(after.apps).toEqual(untouched.apps);
+    expect(after.authorizationServers).toEqual(untouched.authorizationServers);
+    expect(after.groups).toEqual(untouched.groups);
+    expect(after.userSchemaCustomProperties).toEqual([...untouched.userSchemaCustomProperties, "roles"].sort());
+    expect(defaultServer(org.store.state)).toEqual(defaultBefore);
+  });
+});
+
+describe("destroying a single-mode stack that adopted default", () => {
   it("leaves the default server with the audience and description the stack set, and nothing of its own on it", async () => {
     org = await startOrg(seedFor("dev"));
     const untouched = inventory(org.store.state);
-    const target = { projectDir: projectRoot, stack: "dev", stateDir: join(scratch, "state-dev") };
+    const target = { projectDir: projectRoot, stack: "dev", stateDir: join(scratch, "state-dev-default"), config: { authorizationServer: "default" } };
     const applied = await apply(org, target);
     const outputs = parseOutputs(applied.outputs);
     await apply(org, target, true);
@@ -130,15 +150,16 @@ describe.skipIf(!SINGLE_MODE_ONE_AUDIENCE_FIXED)("destroying the dev example sta
   });
 });
 
-describe.skipIf(!SINGLE_MODE_ONE_AUDIENCE_FIXED)("switching the prod-like stack from per-component to single on the same org", () => {
+describe("switching the prod-like stack from per-component to single on the same org", () => {
   it("keeps both client IDs; the new issuer's tokens are accepted and the old issuers' rejected", async () => {
     org = await startOrg(seedFor("prod"));
-    const target = prodTarget({ protect: false });
+    // Without MCP servers: single mode refuses them (one audience per server, one per MCP server).
+    const target = prodTarget({ protect: false, mcpServers: [] });
     const before = await apply(org, target);
     const oldTokens = {} as Record<ClientKey, ClientOutcome>;
     for (const client of CLIENTS) oldTokens[client] = await signInAs(client, member("prod"), before.outputs, CALLBACK);
 
-    const after = await apply(org, { ...target, config: { protect: false, mode: "single" } });
+    const after = await apply(org, { ...target, config: { protect: false, mcpServers: [], mode: "single" } });
     const [old, now] = [parseOutputs(before.outputs), parseOutputs(after.outputs)];
     expect([now.enterpriseManager.clientId, now.cloudUi.clientId]).toEqual([old.enterpriseManager.clientId, old.cloudUi.clientId]);
     expect(now.enterpriseManager.issuer).not.toBe(old.enterpriseManager.issuer);

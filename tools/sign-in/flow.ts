@@ -19,7 +19,7 @@
  * authorize URL and returns the URL the authorization server redirected to.
  */
 import * as oidc from "openid-client";
-import { CLIENT_SCOPE_REQUESTS } from "../../components/facts";
+import { CLIENT_SCOPE_REQUESTS } from "../../components/platform";
 import { cloudUiRedirectUri, type SignInOutputs } from "./outputs";
 
 export const APPS = ["cli", "cloud-ui"] as const;

@@ -29,14 +29,6 @@ import { projectRoot } from "../../support/projectCopy";
 
 export { projectRoot };
 
-/**
- * Flip to true once single mode registers exactly one audience: until then
- * Okta (and okta-local) refuse the single-mode server's second audience
- * ("'audiences' must be an array with exactly one value"), so every
- * single-mode apply fails. The cases are written for the fixed program.
- */
-export const SINGLE_MODE_ONE_AUDIENCE_FIXED = false;
-
 export const CLIENTS = ["cli", "cloudUi"] as const satisfies readonly TokenFlow["client"][];
 export type ClientKey = (typeof CLIENTS)[number];
 
