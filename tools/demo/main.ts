@@ -27,9 +27,6 @@ const PROJECT_DIR = resolve(__dirname, "..", "..");
 const SEED_FILE = join(PROJECT_DIR, "tools", "okta-local", "demo-seed.yaml");
 const STACK = "dev";
 
-/** Okta's answer to a server with two audiences: what single mode registers until it carries one. */
-const TWO_AUDIENCES_REFUSED = "'audiences' must be an array with exactly one value";
-
 interface Row {
   who: string;
   app: AppName;
@@ -47,19 +44,8 @@ async function main(): Promise<number> {
     org = await start({ seed, quiet: true });
     out(`okta-local: an Okta org on ${org.url}, seeded with ${users.map((u) => u.login).join(", ")}`);
 
-    let applied: ApplyResult;
-    let layout = "the dev example stack (Pulumi.dev.yaml)";
-    try {
-      applied = await applyDev(org, scratch, {});
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.includes(TWO_AUDIENCES_REFUSED)) throw error;
-      // Single mode still registers two audiences on one server, which Okta refuses: show the per-component layout instead.
-      await org.close();
-      org = await start({ seed, quiet: true });
-      out(`NOTE: Okta refused single mode's server (${TWO_AUDIENCES_REFUSED}); applying the dev stack per-component instead.`);
-      applied = await applyDev(org, join(scratch, "per-component"), { mode: "per-component" });
-      layout = "the dev example stack, per-component";
-    }
+    const applied = await applyDev(org, scratch);
+    const layout = "the dev example stack (Pulumi.dev.yaml)";
     const outputs = signInOutputsSchema.parse(applied.outputs);
     const writes = applied.requests.filter((r) => r.method !== "GET").length;
     out(`Applied ${layout}: ${applied.steps.length} resources, ${applied.requests.length} management API calls (${writes} writes)`);
@@ -86,8 +72,8 @@ async function main(): Promise<number> {
   }
 }
 
-function applyDev(org: OktaLocal, stateDir: string, config: Record<string, unknown>): Promise<ApplyResult> {
-  return applyStack({ projectDir: PROJECT_DIR, stack: STACK, orgUrl: org.url, apiToken: org.apiToken, stateDir, config, log: () => undefined });
+function applyDev(org: OktaLocal, stateDir: string): Promise<ApplyResult> {
+  return applyStack({ projectDir: PROJECT_DIR, stack: STACK, orgUrl: org.url, apiToken: org.apiToken, stateDir, log: () => undefined });
 }
 
 function cloudUiAuthMethod(): TokenEndpointAuthMethod {
