@@ -158,8 +158,16 @@ interface BrokenMcpWire {
   name: string;
   edits: [string, string, string][];
   planCode: "client_not_whitelisted" | "mcp_trusts_other_issuer";
-  /** What the CLI then sees at each MCP server's issuer. */
-  cli: { refused: string } | { acceptedBy: string[] };
+  /**
+   * What the CLI then sees at the issuer each MCP server advertises: Okta's
+   * refusal, or a token the MCP server refuses (verify-token's codes) while
+   * `acceptedBy` take it.
+   */
+  cli: { refused: string } | { mcpRejects: string[]; acceptedBy: string[] };
+  /** Whether the Cloud UI, which calls no MCP server, now gets a token the MCP server takes. */
+  cloudUiLetIn: boolean;
+  /** The MCP servers the cut wire reaches; the others must work as in the example. */
+  affects: readonly string[];
 }
 
 const BROKEN: BrokenMcpWire[] = [
@@ -168,6 +176,24 @@ const BROKEN: BrokenMcpWire[] = [
     edits: [["components/topology.ts", "    clients: [kind.audience.client],\n", '    clients: ["cloudUi"],\n']],
     planCode: "client_not_whitelisted",
     cli: { refused: POLICY_EVALUATION_FAILED },
+    cloudUiLetIn: true,
+    affects: PROD_MCP_SERVERS,
+  },
+  {
+    name: "github's MCPOIDCConfig names the Enterprise Manager's issuer instead of its own server's",
+    edits: [
+      [
+        "components/platformIdentity.ts",
+        "const server = key === undefined ? undefined : this.servers.get(key);",
+        'const server = key === undefined ? undefined : this.servers.get(mcp.name === "github" ? "enterprise-manager" : key);',
+      ],
+    ],
+    planCode: "mcp_trusts_other_issuer",
+    // The Enterprise Manager's server signs the CLI in and issues its own audience, which the
+    // MCP server refuses; the Registry Server, trusting that pair, takes it.
+    cli: { mcpRejects: ["audience_mismatch"], acceptedBy: ["registry-server"] },
+    cloudUiLetIn: false,
+    affects: ["github"],
   },
 ];
 
@@ -199,22 +225,36 @@ describe.each(BROKEN)("a program where $name", (broken) => {
     await org?.close();
   });
 
-  it(`is flagged by the plan (${broken.planCode}) for each MCP server`, () => {
-    const flagged = plan.problems.filter((p) => p.code === broken.planCode);
-    expect(flagged.length).toBeGreaterThanOrEqual(PROD_MCP_SERVERS.length);
+  it(`is flagged by the plan (${broken.planCode}) for ${broken.affects.join(" and ")} alone`, () => {
     for (const name of PROD_MCP_SERVERS) {
-      expect(plan.flows.find((f) => f.component === mcpServerTitle(name))?.issued).toBe(false);
+      const named = new RegExp(`(mcp-|MCP server )${name}\\b`);
+      const flagged = plan.problems.some((p) => p.code === broken.planCode && named.test(p.message));
+      const issued = plan.flows.find((f) => f.component === mcpServerTitle(name))?.issued;
+      expect({ name, flagged, issued }).toEqual({ name, flagged: broken.affects.includes(name), issued: !broken.affects.includes(name) });
     }
   });
 
-  it("shows on okta-local: the CLI is refused at each MCP server's issuer, and the Cloud UI is let in", () => {
+  it("shows on okta-local and in the MCP servers' checks", () => {
     for (const name of PROD_MCP_SERVERS) {
       const outcome = cli[name];
+      if (!broken.affects.includes(name)) {
+        const mcp = outcome?.signedIn === true ? outcome.components[mcpServerSlug(name)]?.verdict : outcome && refusal(outcome);
+        expect({ name, mcp, cloudUi: cloudUi[name] && refusal(cloudUi[name]) }).toEqual({ name, mcp: "accepted", cloudUi: POLICY_EVALUATION_FAILED });
+        continue;
+      }
       expect({ name, outcome: outcome && refusal(outcome) }).toEqual({ name, outcome: "refused" in broken.cli ? broken.cli.refused : "signed in" });
-      // The wrong client now gets the MCP server's token, and the MCP server would take it.
+      if (!("refused" in broken.cli) && outcome?.signedIn) {
+        const mcp = outcome.components[mcpServerSlug(name)];
+        expect({ name, verdict: mcp?.verdict, oktaJwtVerifier: mcp?.oktaJwtVerifier }).toEqual({ name, verdict: "rejected", oktaJwtVerifier: "rejected" });
+        expect(mcp?.errors).toEqual(expect.arrayContaining(broken.cli.mcpRejects));
+        const acceptedBy = Object.entries(outcome.components)
+          .filter(([, v]) => v.verdict === "accepted")
+          .map(([component]) => component);
+        expect({ name, acceptedBy }).toEqual({ name, acceptedBy: broken.cli.acceptedBy });
+      }
       const wrong = cloudUi[name];
-      expect({ name, outcome: wrong && refusal(wrong) }).toEqual({ name, outcome: "signed in" });
-      if (wrong?.signedIn) expect(wrong.components[mcpServerSlug(name)]?.verdict).toBe("accepted");
+      const wrongTaken = wrong?.signedIn === true && wrong.components[mcpServerSlug(name)]?.verdict === "accepted";
+      expect({ name, cloudUiTokenTakenByTheMcpServer: wrongTaken }).toEqual({ name, cloudUiTokenTakenByTheMcpServer: broken.cloudUiLetIn });
     }
   });
 

@@ -432,6 +432,12 @@ export async function signInAtMcpServer(
   return { signedIn: true, accessToken, components: await judge(accessToken, rawOutputs, allComponentIds(rawOutputs)) };
 }
 
+/** The plan's wiring codes that predict an MCP server refusing a token for each verify-token reason. */
+const MCP_REJECTION_EXPLAINED_BY: Partial<Record<ReasonCode, WiringCode[]>> = {
+  audience_mismatch: ["audience_not_on_server", "mcp_trusts_other_issuer"],
+  issuer_mismatch: ["mcp_trusts_other_issuer", "issuer_unplanned"],
+};
+
 /**
  * For the CLI x each MCP server: the plan's flow for that server says
  * whether Okta issues the token and which components accept it; what
@@ -452,6 +458,26 @@ export function expectMcpStaticEqualsDynamic(
     expect(flow.client).toBe(COMPONENT_KINDS.mcpServer.audience.client);
     const outcome = outcomes[name];
     if (outcome === undefined) continue;
+    const slug = mcpServerSlug(name);
+    if (!flow.issued && outcome.signedIn) {
+      // Okta puts its server's one audience in a token whatever the client asked for (it
+      // ignores RFC 8707 `resource`), so a wire the plan says yields no token for this MCP
+      // server can still yield a token, for someone else's audience: the MCP server must
+      // refuse it, for a reason the plan's problems name.
+      const actual = outcome.components[slug];
+      expect({ name, verifyToken: actual?.verdict, oktaJwtVerifier: actual?.oktaJwtVerifier }).toEqual({
+        name,
+        verifyToken: "rejected",
+        oktaJwtVerifier: "rejected",
+      });
+      const explained = (actual?.errors ?? []).flatMap((code) => MCP_REJECTION_EXPLAINED_BY[code] ?? []);
+      const planCodes = plan.problems.map((p) => p.code);
+      expect(
+        planCodes.filter((code) => explained.includes(code)),
+        `MCP server ${name} refused the CLI's token with ${(actual?.errors ?? []).join(", ")}; the plan's problems: ${planCodes.join(", ")}`,
+      ).not.toEqual([]);
+      continue;
+    }
     expect({ name, issued: outcome.signedIn }).toEqual({ name, issued: flow.issued });
     if (!outcome.signedIn) {
       const explained = wiringCodesFor(outcome.error, outcome.description);
