@@ -298,6 +298,8 @@ describe("adding and removing an MCP server between two applies to the same org"
       const searchServer = `stacklok-${STACK}-mcp-search`;
       expect(idsAfter[fetchServer]).toBeUndefined();
       expect(idsAfter[searchServer]).toBeDefined();
+      // A new server of its own, not fetch's renamed: no token or child of fetch's carries over.
+      expect(Object.values(idsBefore)).not.toContain(idsAfter[searchServer]);
       expect(mcpAfter["search"]?.issuer).toBe(`${org.url}/oauth2/${String(idsAfter[searchServer])}`);
       const kept = Object.fromEntries(Object.entries(idsBefore).filter(([name]) => name !== fetchServer));
       const { [searchServer]: _added, ...keptAfter } = idsAfter;
