@@ -40,6 +40,14 @@ export interface SignInRequest {
   redirectUri?: string;
   /** Cloud UI only: how its app authenticates at the token endpoint. */
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /**
+   * Another authorization server than the app's platform one: an MCP
+   * server's own issuer, which ToolHive reads from the MCP server's RFC 9728
+   * metadata (toolhive `pkg/auth/remote/handler.go`).
+   */
+  issuer?: string;
+  /** Scopes other than the app's usual request (an MCP server's `scopes_supported` plus `offline_access`). */
+  scopes?: readonly string[];
 }
 
 export interface SignInResult {
@@ -79,11 +87,11 @@ export function isLoopbackHttp(url: string): boolean {
 
 export async function signIn(request: SignInRequest): Promise<SignInResult> {
   const { app, outputs } = request;
-  const issuer = app === "cli" ? outputs.enterpriseManager.issuer : outputs.cloudUi.issuer;
+  const issuer = request.issuer ?? (app === "cli" ? outputs.enterpriseManager.issuer : outputs.cloudUi.issuer);
   const clientId = app === "cli" ? outputs.enterpriseManager.clientId : outputs.cloudUi.clientId;
   const redirectUri = app === "cli" ? (request.redirectUri ?? "") : cloudUiRedirectUri(outputs);
   if (redirectUri === "") throw new Error("the CLI sign-in needs the app's loopback redirect URI");
-  const scopes = [...(app === "cli" ? CLIENT_SCOPE_REQUESTS.cli : CLIENT_SCOPE_REQUESTS.cloudUi)];
+  const scopes = [...(request.scopes ?? (app === "cli" ? CLIENT_SCOPE_REQUESTS.cli : CLIENT_SCOPE_REQUESTS.cloudUi))];
 
   const clientAuth =
     app === "cli"

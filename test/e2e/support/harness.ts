@@ -10,6 +10,9 @@ import { join } from "node:path";
 import OktaJwtVerifier from "@okta/jwt-verifier";
 import { expect } from "vitest";
 import { stringify } from "yaml";
+import { z } from "zod";
+import { mcpServerOutputSchema, type McpServerOutput } from "../../../components/contract";
+import { COMPONENT_KINDS, mcpServerSlug, mcpServerTitle } from "../../../components/platform";
 import { applyStack, type ApplyResult } from "../../../tools/local-apply/index";
 import { start, type OktaLocal, type SeedFile } from "../../../tools/okta-local/index";
 import type { ComponentName, TokenFlow, WiringCode, WiringProblem } from "../../../tools/plan/wiring";
@@ -200,15 +203,20 @@ export async function signInAs(
   return { signedIn: true, accessToken, components: await judge(accessToken, rawOutputs) };
 }
 
-export async function judge(accessToken: string, rawOutputs: Record<string, unknown>): Promise<Record<ComponentId, ComponentVerdict>> {
-  const report = await verifyForComponents(accessToken, rawOutputs);
+export async function judge(
+  accessToken: string,
+  rawOutputs: Record<string, unknown>,
+  components: readonly ComponentId[] = COMPONENT_IDS,
+): Promise<Record<ComponentId, ComponentVerdict>> {
+  const report = await verifyForComponents(accessToken, rawOutputs, components);
   const outputs = parseOutputs(rawOutputs);
+  const mcpServers = mcpServersOf(rawOutputs);
   const verdicts = {} as Record<ComponentId, ComponentVerdict>;
   for (const component of report.components) {
     verdicts[component.component] = {
       verdict: component.verdict,
       errors: component.findings.filter((f) => f.severity === "error").map((f) => f.code),
-      oktaJwtVerifier: await oktaJwtVerifierVerdict(accessToken, component.component, outputs),
+      oktaJwtVerifier: await oktaJwtVerifierVerdict(accessToken, component.component, outputs, mcpServers),
     };
   }
   return verdicts;
@@ -217,12 +225,23 @@ export async function judge(accessToken: string, rawOutputs: Record<string, unkn
 /**
  * @okta/jwt-verifier configured as each component is configured: the
  * Enterprise Manager's issuer and audience plus its required scope, the
- * Cloud UI's issuer and audience, and the Registry Server's providers, any
- * of which may accept (it tries them in turn).
+ * Cloud UI's issuer and audience, the Registry Server's providers, any
+ * of which may accept (it tries them in turn), and an MCP server's
+ * MCPOIDCConfig issuer with its oidcConfigRef audience.
  */
-async function oktaJwtVerifierVerdict(token: string, component: ComponentId, outputs: SignInOutputs): Promise<"accepted" | "rejected"> {
-  const pairs =
-    component === "enterprise-manager"
+async function oktaJwtVerifierVerdict(
+  token: string,
+  component: ComponentId,
+  outputs: SignInOutputs,
+  mcpServers: Record<string, McpServerOutput>,
+): Promise<"accepted" | "rejected"> {
+  const mcp = mcpNameOf(component);
+  const mcpServer = mcp === undefined ? undefined : mcpServers[mcp];
+  if (mcp !== undefined && mcpServer === undefined) return "rejected";
+  const pairs = mcpServer
+    ? // An MCP server checks its MCPOIDCConfig's issuer and its oidcConfigRef audience, nothing else.
+      [{ issuer: mcpServer.issuer, audience: mcpServer.oidcConfigRef.audience }]
+    : component === "enterprise-manager"
       ? [{ issuer: outputs.enterpriseManager.issuer, audience: outputs.enterpriseManager.audience, scope: outputs.enterpriseManager.requiredScope }]
       : component === "cloud-ui"
         ? [{ issuer: outputs.cloudUi.issuer, audience: outputs.cloudUi.audience }]
@@ -344,6 +363,136 @@ export function expectStaticEqualsDynamic(plan: PlanVerdicts, outcomes: Record<C
       const actual = outcome.components[component];
       expect({ client, component, verifyToken: actual.verdict, oktaJwtVerifier: actual.oktaJwtVerifier }).toEqual({
         client,
+        component,
+        verifyToken: predicted,
+        oktaJwtVerifier: predicted,
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// MCP servers: the CLI signs in at each MCP server's own issuer
+
+/** The `mcpServers` output (empty when the stack declares none). */
+export function mcpServersOf(rawOutputs: Record<string, unknown>): Record<string, McpServerOutput> {
+  const raw = rawOutputs["mcpServers"];
+  return raw === undefined ? {} : z.record(z.string(), mcpServerOutputSchema).parse(raw);
+}
+
+function mcpNameOf(component: ComponentId): string | undefined {
+  const prefix = `${COMPONENT_KINDS.mcpServer.slug}:`;
+  return component.startsWith(prefix) ? component.slice(prefix.length) : undefined;
+}
+
+/** Every component a token is judged against: the platform's and each MCP server the outputs list. */
+export function allComponentIds(rawOutputs: Record<string, unknown>): ComponentId[] {
+  return [...COMPONENT_IDS, ...Object.keys(mcpServersOf(rawOutputs)).map((name) => mcpServerSlug(name))];
+}
+
+/** A verify-token id as the plan names the component. */
+export function planNameOf(component: ComponentId): ComponentName {
+  const mcp = mcpNameOf(component);
+  return mcp === undefined ? PLAN_NAME[component as (typeof COMPONENT_IDS)[number]] : mcpServerTitle(mcp);
+}
+
+/**
+ * Signs `who` in through the client's app at MCP server `name`'s issuer, as
+ * thv does for a remote MCP server: the issuer from the server's metadata
+ * (the `mcpServers` output's issuer, which its MCPOIDCConfig names), the
+ * scopes it advertises (`openid`) plus `offline_access`, PKCE on the
+ * loopback redirect. The Cloud UI, which calls no MCP server, is tried with
+ * its usual request. The token is judged by every component, MCP servers
+ * included.
+ */
+export async function signInAtMcpServer(
+  client: ClientKey,
+  who: Credentials,
+  rawOutputs: Record<string, unknown>,
+  name: string,
+  options: SignInOptions,
+): Promise<ClientOutcome> {
+  const server = mcpServersOf(rawOutputs)[name];
+  if (server === undefined) throw new Error(`the outputs have no mcpServers.${name}`);
+  let accessToken: string;
+  try {
+    const result = await signIn({
+      app: APP_OF[client],
+      outputs: parseOutputs(rawOutputs),
+      userAgent: oktaLocalSignInForm(who),
+      redirectUri: options.redirectUri,
+      issuer: server.issuer,
+      ...(client === "cli" ? { scopes: COMPONENT_KINDS.mcpServer.scopes } : {}),
+    });
+    accessToken = result.accessToken;
+  } catch (error) {
+    if (error instanceof SignInRefused) return { signedIn: false, error: error.error, description: error.description };
+    throw error;
+  }
+  return { signedIn: true, accessToken, components: await judge(accessToken, rawOutputs, allComponentIds(rawOutputs)) };
+}
+
+/** The plan's wiring codes that predict an MCP server refusing a token for each verify-token reason. */
+const MCP_REJECTION_EXPLAINED_BY: Partial<Record<ReasonCode, WiringCode[]>> = {
+  audience_mismatch: ["audience_not_on_server", "mcp_trusts_other_issuer"],
+  issuer_mismatch: ["mcp_trusts_other_issuer", "issuer_unplanned"],
+};
+
+/**
+ * For the CLI x each MCP server: the plan's flow for that server says
+ * whether Okta issues the token and which components accept it; what
+ * happened must be the same, by verify-token and @okta/jwt-verifier alike.
+ * A refusal must be one the plan's problem codes explain.
+ */
+export function expectMcpStaticEqualsDynamic(
+  plan: PlanVerdicts,
+  rawOutputs: Record<string, unknown>,
+  outcomes: Record<string, ClientOutcome>,
+): void {
+  const names = Object.keys(mcpServersOf(rawOutputs));
+  expect(Object.keys(outcomes).sort(), "one CLI sign-in per MCP server").toEqual([...names].sort());
+  for (const name of names) {
+    const flow = plan.flows.find((f) => f.component === mcpServerTitle(name));
+    expect(flow, `the plan has a token flow for MCP server ${name}`).toBeDefined();
+    if (flow === undefined) continue;
+    expect(flow.client).toBe(COMPONENT_KINDS.mcpServer.audience.client);
+    const outcome = outcomes[name];
+    if (outcome === undefined) continue;
+    const slug = mcpServerSlug(name);
+    if (!flow.issued && outcome.signedIn) {
+      // Okta puts its server's one audience in a token whatever the client asked for (it
+      // ignores RFC 8707 `resource`), so a wire the plan says yields no token for this MCP
+      // server can still yield a token, for someone else's audience: the MCP server must
+      // refuse it, for a reason the plan's problems name.
+      const actual = outcome.components[slug];
+      expect({ name, verifyToken: actual?.verdict, oktaJwtVerifier: actual?.oktaJwtVerifier }).toEqual({
+        name,
+        verifyToken: "rejected",
+        oktaJwtVerifier: "rejected",
+      });
+      const explained = (actual?.errors ?? []).flatMap((code) => MCP_REJECTION_EXPLAINED_BY[code] ?? []);
+      const planCodes = plan.problems.map((p) => p.code);
+      expect(
+        planCodes.filter((code) => explained.includes(code)),
+        `MCP server ${name} refused the CLI's token with ${(actual?.errors ?? []).join(", ")}; the plan's problems: ${planCodes.join(", ")}`,
+      ).not.toEqual([]);
+      continue;
+    }
+    expect({ name, issued: outcome.signedIn }).toEqual({ name, issued: flow.issued });
+    if (!outcome.signedIn) {
+      const explained = wiringCodesFor(outcome.error, outcome.description);
+      const planCodes = plan.problems.map((p) => p.code);
+      expect(
+        planCodes.filter((code) => explained.includes(code)),
+        `the CLI was refused at MCP server ${name}'s issuer with ${outcome.error}: ${outcome.description}; the plan's problems: ${planCodes.join(", ")}`,
+      ).not.toEqual([]);
+      continue;
+    }
+    for (const component of allComponentIds(rawOutputs)) {
+      const predicted = flow.acceptedBy.includes(planNameOf(component)) ? "accepted" : "rejected";
+      const actual = outcome.components[component];
+      expect({ name, component, verifyToken: actual?.verdict, oktaJwtVerifier: actual?.oktaJwtVerifier }).toEqual({
+        name,
         component,
         verifyToken: predicted,
         oktaJwtVerifier: predicted,
