@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { validationFailed } from "../errors";
 import type { OktaJson } from "../store";
-import { requireServerId } from "./authorizationServers";
+import { requireServerId, serverPath } from "./authorizationServers";
 import { lookup, params, parseBody, selfLink, timestamp, type ManagementContext, type ManagementRoutes } from "./shared";
 
 const policyBody = z.looseObject({
@@ -125,8 +125,8 @@ function placeByPriority(items: Record<string, OktaJson>, id: string, requested:
   });
 }
 
-function renderPolicy(ctx: ManagementContext, serverPath: string, policy: OktaJson): OktaJson {
-  const path = `${serverPath}/policies/${String(policy.id)}`;
+function renderPolicy(ctx: ManagementContext, serverHref: string, policy: OktaJson): OktaJson {
+  const path = `${serverHref}/policies/${String(policy.id)}`;
   return {
     ...policy,
     _links: {
@@ -155,7 +155,6 @@ function byPriority(items: Record<string, OktaJson> | undefined): OktaJson[] {
 export const policyRoutes: ManagementRoutes = (app, ctx) => {
   const { store } = ctx;
   const base = "/api/v1/authorizationServers/:serverId/policies";
-  const serverPath = (request: { params: unknown }) => `/api/v1/authorizationServers/${(request.params as { serverId: string }).serverId}`;
   const policyPath = (request: { params: unknown }) => `${serverPath(request)}/policies/${(request.params as { policyId: string }).policyId}`;
 
   app.get(base, (request) => {
