@@ -139,6 +139,11 @@ function byPriority(items: Record<string, OktaJson> | undefined): OktaJson[] {
   return Object.values(items ?? {}).sort((a, b) => Number(a.priority) - Number(b.priority));
 }
 
+/** An active policy or rule links its deactivation, an inactive one its activation. */
+function lifecycleLink(ctx: ManagementContext, path: string, item: OktaJson): OktaJson {
+  return item.status === "ACTIVE" ? { deactivate: selfLink(ctx, `${path}/lifecycle/deactivate`, ["POST"]) } : { activate: selfLink(ctx, `${path}/lifecycle/activate`, ["POST"]) };
+}
+
 function renderPolicy(ctx: ManagementContext, serverHref: string, policy: OktaJson): OktaJson {
   const path = `${serverHref}/policies/${String(policy.id)}`;
   return {
@@ -146,7 +151,7 @@ function renderPolicy(ctx: ManagementContext, serverHref: string, policy: OktaJs
     _links: {
       self: selfLink(ctx, path, ["GET", "PUT", "DELETE"]),
       rules: selfLink(ctx, `${path}/rules`, ["GET"]),
-      ...(policy.status === "ACTIVE" ? { deactivate: selfLink(ctx, `${path}/lifecycle/deactivate`, ["POST"]) } : { activate: selfLink(ctx, `${path}/lifecycle/activate`, ["POST"]) }),
+      ...lifecycleLink(ctx, path, policy),
     },
   };
 }
@@ -157,7 +162,7 @@ function renderRule(ctx: ManagementContext, policyPath: string, rule: OktaJson):
     ...rule,
     _links: {
       self: selfLink(ctx, path, ["GET", "PUT", "DELETE"]),
-      ...(rule.status === "ACTIVE" ? { deactivate: selfLink(ctx, `${path}/lifecycle/deactivate`, ["POST"]) } : { activate: selfLink(ctx, `${path}/lifecycle/activate`, ["POST"]) }),
+      ...lifecycleLink(ctx, path, rule),
     },
   };
 }
