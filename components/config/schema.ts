@@ -37,6 +37,17 @@ const WINDOW = Okta.refreshTokenWindowMinutes;
 const AUTH = Okta.tokenEndpointAuthMethod;
 const ISSUER = Okta.issuerMode;
 
+/** A whole number of minutes inside one of Okta's closed lifetime ranges, the message naming the range. */
+function minutesWithinOktaLimits(limits: { readonly min: number; readonly max: number }) {
+  const range = `${limits.min} to ${limits.max}`;
+  return integer(`a whole number of minutes from ${range}`).pipe(
+    z
+      .number()
+      .min(limits.min, { error: `expected ${range} minutes (Okta's limits)` })
+      .max(limits.max, { error: `expected ${range} minutes (Okta's limits)` }),
+  );
+}
+
 /**
  * One audience per component that has its own. Only the single-mode audience
  * has a default here: the others default to it in single mode and to
@@ -117,14 +128,7 @@ export const schema = z.strictObject({
     .default("explicit"),
   claims: json(claimsObject).prefault({}),
   manageRolesAttribute: boolean.default(true),
-  accessTokenLifetimeMinutes: integer(`a whole number of minutes from ${ACCESS.min} to ${ACCESS.max}`)
-    .pipe(
-      z
-        .number()
-        .min(ACCESS.min, { error: `expected ${ACCESS.min} to ${ACCESS.max} minutes (Okta's limits)` })
-        .max(ACCESS.max, { error: `expected ${ACCESS.min} to ${ACCESS.max} minutes (Okta's limits)` }),
-    )
-    .default(DEFAULT_TOKEN_LIFETIMES.accessTokenLifetimeMinutes),
+  accessTokenLifetimeMinutes: minutesWithinOktaLimits(ACCESS).default(DEFAULT_TOKEN_LIFETIMES.accessTokenLifetimeMinutes),
   refreshTokenLifetimeMinutes: integer("a whole number of minutes, 0 for unlimited")
     .pipe(
       z
@@ -133,14 +137,7 @@ export const schema = z.strictObject({
         .max(REFRESH.max, { error: `expected at most ${REFRESH.max} minutes (five years)` }),
     )
     .default(DEFAULT_TOKEN_LIFETIMES.refreshTokenLifetimeMinutes),
-  refreshTokenWindowMinutes: integer(`a whole number of minutes from ${WINDOW.min} to ${WINDOW.max}`)
-    .pipe(
-      z
-        .number()
-        .min(WINDOW.min, { error: `expected ${WINDOW.min} to ${WINDOW.max} minutes (Okta's limits)` })
-        .max(WINDOW.max, { error: `expected ${WINDOW.min} to ${WINDOW.max} minutes (Okta's limits)` }),
-    )
-    .default(DEFAULT_TOKEN_LIFETIMES.refreshTokenWindowMinutes),
+  refreshTokenWindowMinutes: minutesWithinOktaLimits(WINDOW).default(DEFAULT_TOKEN_LIFETIMES.refreshTokenWindowMinutes),
   cloudUiTokenEndpointAuthMethod: z
     .enum([AUTH.clientSecretBasic, AUTH.clientSecretPost], {
       error: `expected "${AUTH.clientSecretBasic}" or "${AUTH.clientSecretPost}" (a web app cannot be a public client)`,

@@ -4,13 +4,13 @@
  * place, what destroy deletes and keeps, and what is refused before any
  * request. Counts come from okta-local's own request log.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyStack, ApplyFailedError, LoopbackOnlyError, type ApplyOptions, type ApplyResult } from "../../tools/local-apply";
 import { start, type OktaLocal } from "../../tools/okta-local";
+import { runNode, type NodeRun } from "../support/nodeProcess";
 
 const projectDir = resolve(__dirname, "..", "..");
 const quiet = () => undefined;
@@ -449,19 +449,10 @@ describe("npm run local:apply", () => {
   }, HOOK_TIMEOUT);
   afterAll(() => dispose(org), HOOK_TIMEOUT);
 
-  function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done, fail) => {
-      const child = spawn(process.execPath, [join(projectDir, "tools", "local-apply", "main.cjs"), ...args], {
-        cwd: projectDir,
-        env: { ...process.env, OKTA_API_TOKEN: org.okta.apiToken },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on("error", fail);
-      child.on("close", (code) => done({ code, stdout, stderr }));
+  function cli(...args: string[]): Promise<NodeRun> {
+    return runNode([join(projectDir, "tools", "local-apply", "main.cjs"), ...args], {
+      cwd: projectDir,
+      env: { ...process.env, OKTA_API_TOKEN: org.okta.apiToken },
     });
   }
 

@@ -2,36 +2,22 @@
  * `npm run plan` as a user runs it: a separate node process over a Pulumi
  * project directory, reading Pulumi.<stack>.yaml and running index.ts.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { PlanDocument } from "../../tools/plan/model";
+import { runNode, type NodeRun } from "../support/nodeProcess";
 import { ProjectCopies, projectRoot, replaceInFile } from "../support/projectCopy";
-
-interface PlanRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const PLAN = join(projectRoot, "tools", "plan", "main.cjs");
 /** Every placeholder client secret the mock org hands out starts so. */
 const SECRET_PREFIX = "placeholder-secret-";
 
-function plan(...args: string[]): Promise<PlanRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [PLAN, ...args], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+function plan(...args: string[]): Promise<NodeRun> {
+  return runNode([PLAN, ...args], { cwd: projectRoot });
 }
 
-function expectNoSecret(run: PlanRun): void {
+function expectNoSecret(run: NodeRun): void {
   expect(run.stdout).not.toContain(SECRET_PREFIX);
   expect(run.stderr).not.toContain(SECRET_PREFIX);
 }
@@ -56,8 +42,8 @@ describe.each([
     { cliAcceptedBy: ["Enterprise Manager", "Registry Server"], cloudUiAudience: "cloud-ui" },
   ],
 ] as const)("the %s example stack", (stack, mode, servers, { cliAcceptedBy, cloudUiAudience }) => {
-  let text: PlanRun;
-  let json: PlanRun;
+  let text: NodeRun;
+  let json: NodeRun;
   beforeAll(async () => {
     [text, json] = await Promise.all([plan("--stack", stack), plan("--stack", stack, "--format", "json")]);
   });

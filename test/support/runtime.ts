@@ -3,12 +3,12 @@
  * the Pulumi language host uses, on the mock engine: no Pulumi CLI, no Okta
  * provider plugin, no network.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DefaultServerState, RunReport } from "../../tools/mock-engine/oktaMocks.cjs";
 import type { StackConfig } from "../../tools/mock-engine/stackConfig";
+import { runNode } from "./nodeProcess";
 
 export interface RuntimeRun {
   exitCode: number | null;
@@ -57,15 +57,7 @@ export async function runWithPulumiRuntime(options: RuntimeRunOptions): Promise<
     ".",
   ];
   try {
-    const { exitCode, stdout, stderr } = await new Promise<Omit<RuntimeRun, "report">>((done, fail) => {
-      const child = spawn(process.execPath, args, { cwd: options.projectDir, env, stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-      child.on("error", fail);
-      child.on("close", (code) => done({ exitCode: code, stdout: out, stderr: err }));
-    });
+    const { code: exitCode, stdout, stderr } = await runNode(args, { cwd: options.projectDir, env });
     let report: RunReport | undefined;
     try {
       report = JSON.parse(readFileSync(reportPath, "utf8")) as RunReport;

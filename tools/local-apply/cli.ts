@@ -7,7 +7,7 @@
  * 1 the apply failed, 2 a usage error.
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine, USAGE_ERROR } from "../commandLine";
 import { StackConfigError } from "../mock-engine/stackConfig";
 import { applyInProcess, assertLoopbackOrg, LoopbackOnlyError } from "./apply";
 import { DEFAULT_STATE_DIR } from "./state";
@@ -35,25 +35,21 @@ const processIO: CliIO = {
 };
 
 export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" },
-        org: { type: "string" },
-        "api-token": { type: "string" },
-        destroy: { type: "boolean", default: false },
-        "state-dir": { type: "string" },
-        "project-dir": { type: "string", default: resolve(__dirname, "..", "..") },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    io.stderr(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
+  const args = parseCommandLine(
+    argv,
+    {
+      stack: { type: "string" },
+      org: { type: "string" },
+      "api-token": { type: "string" },
+      destroy: { type: "boolean", default: false },
+      "state-dir": { type: "string" },
+      "project-dir": { type: "string", default: resolve(__dirname, "..", "..") },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+    io.stderr,
+  );
+  if (args === undefined) return USAGE_ERROR;
   if (args.help) {
     io.stderr(USAGE);
     return 0;
@@ -61,7 +57,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   const missing = (["stack", "org"] as const).filter((key) => !args[key]);
   if (missing.length > 0) {
     io.stderr(`missing ${missing.map((k) => `--${k}`).join(" and ")}\n${USAGE}`);
-    return 2;
+    return USAGE_ERROR;
   }
   const orgUrl = args.org ?? "";
   try {
@@ -69,14 +65,14 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   } catch (err) {
     if (err instanceof LoopbackOnlyError) {
       io.stderr(`${err.message}\n`);
-      return 2;
+      return USAGE_ERROR;
     }
     throw err;
   }
   const apiToken = args["api-token"] ?? io.env["OKTA_API_TOKEN"] ?? "";
   if (apiToken === "") {
     io.stderr(`no API token: pass --api-token or set OKTA_API_TOKEN\n${USAGE}`);
-    return 2;
+    return USAGE_ERROR;
   }
   const projectDir = resolve(args["project-dir"]);
   // Standard output is the outputs' JSON alone: whatever the program itself

@@ -69,8 +69,9 @@ export function validationFailedFromZod(error: ZodError, body: unknown): OktaApi
   );
 }
 
-function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
-  let current = body;
+/** The value a zod issue path points at, for messages that name what was sent. */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
   for (const key of path) {
     if (current === null || typeof current !== "object") return undefined;
     current = (current as Record<PropertyKey, unknown>)[key];

@@ -18,6 +18,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
+import { valueAt } from "./errors";
 import { applySeededGroupNames, newGroup } from "./management/groups";
 import { addUser } from "./management/users";
 import type { OktaJson, Store } from "./store";
@@ -78,15 +79,6 @@ export function readSeedFile(path: string): ParsedSeed {
     throw new SeedError(`seed file ${path} is not YAML: ${error instanceof Error ? error.message : String(error)}`);
   }
   return parseSeed(document, `seed file ${path}`);
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let current = input;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 /** Applies a seed; users and groups that already exist (by login, by name) are kept, so a reloaded state file is not duplicated. */

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine, USAGE_ERROR } from "../commandLine";
 import { runOffline } from "../mock-engine/inProcess";
 import { loadStackConfig, StackConfigError } from "../mock-engine/stackConfig";
 import { buildPlan } from "./model";
@@ -38,22 +38,18 @@ function programEntry(projectDir: string): string {
 }
 
 export async function runPlan(argv: string[], io: PlanIO = processIO): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", default: "dev" },
-        format: { type: "string", default: "text" },
-        "project-dir": { type: "string", default: resolve(__dirname, "..", "..") },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    io.stderr(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
+  const args = parseCommandLine(
+    argv,
+    {
+      stack: { type: "string", default: "dev" },
+      format: { type: "string", default: "text" },
+      "project-dir": { type: "string", default: resolve(__dirname, "..", "..") },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+    io.stderr,
+  );
+  if (args === undefined) return USAGE_ERROR;
   if (args.help) {
     io.stdout(USAGE);
     return 0;
@@ -61,7 +57,7 @@ export async function runPlan(argv: string[], io: PlanIO = processIO): Promise<n
   const format = args.format as Format;
   if (!FORMATS.includes(format)) {
     io.stderr(`--format: got "${args.format}"; expected ${FORMATS.join(", ")}\n${USAGE}`);
-    return 2;
+    return USAGE_ERROR;
   }
   const projectDir = resolve(args["project-dir"]);
 

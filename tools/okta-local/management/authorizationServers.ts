@@ -54,6 +54,14 @@ export function requireServerId(state: OrgState, idOrAlias: string): string {
   return id;
 }
 
+/**
+ * The server's management path as the request named it (`default` stays the alias), for the
+ * `_links` of what hangs off a server: scopes, claims, policies.
+ */
+export function serverPath(request: { params: unknown }): string {
+  return `/api/v1/authorizationServers/${(request.params as { serverId: string }).serverId}`;
+}
+
 export function issuerFor(orgUrl: string, server: { id: string; default?: boolean }): string {
   // The default server's issuer uses the alias: `https://{org}/oauth2/default` (recorded).
   return `${orgUrl}/oauth2/${server.default ? "default" : server.id}`;

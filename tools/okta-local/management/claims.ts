@@ -8,7 +8,7 @@ import { z } from "zod";
 import { forbidden, validationFailed } from "../errors";
 import { compileGroupRegex } from "../oauth/claims";
 import type { OktaJson, OrgState } from "../store";
-import { requireServerId } from "./authorizationServers";
+import { requireServerId, serverPath } from "./authorizationServers";
 import { lookup, params, parseBody, selfLink, type ManagementContext, type ManagementRoutes } from "./shared";
 
 /** The claims every new server has, all `"system": true` (recorded; see the table in the docs). */
@@ -130,14 +130,13 @@ function claimFields(body: ClaimBody, current?: OktaJson): OktaJson {
   return fields;
 }
 
-function render(ctx: ManagementContext, serverPath: string, claim: OktaJson): OktaJson {
-  return { ...claim, _links: { self: selfLink(ctx, `${serverPath}/claims/${String(claim.id)}`, ["GET", "PUT", "DELETE"]) } };
+function render(ctx: ManagementContext, serverHref: string, claim: OktaJson): OktaJson {
+  return { ...claim, _links: { self: selfLink(ctx, `${serverHref}/claims/${String(claim.id)}`, ["GET", "PUT", "DELETE"]) } };
 }
 
 export const claimRoutes: ManagementRoutes = (app, ctx) => {
   const { store } = ctx;
   const base = "/api/v1/authorizationServers/:serverId/claims";
-  const serverPath = (request: { params: unknown }) => `/api/v1/authorizationServers/${(request.params as { serverId: string }).serverId}`;
 
   app.get(base, (request) => {
     const serverId = requireServerId(store.state, params(request).serverId ?? "");

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { validationFailed } from "../errors";
 import type { OktaJson } from "../store";
-import { requireServerId } from "./authorizationServers";
+import { requireServerId, serverPath } from "./authorizationServers";
 import { lookup, params, parseBody, selfLink, timestamp, type ManagementContext, type ManagementRoutes } from "./shared";
 
 const policyBody = z.looseObject({
@@ -115,24 +115,43 @@ export function normaliseRuleConditions(conditions: RuleBody["conditions"]): Okt
  * "priority ... 1 is the highest"; a priority past the end is placed last.
  */
 function placeByPriority(items: Record<string, OktaJson>, id: string, requested: number | undefined): void {
-  const others = Object.values(items).filter((i) => i.id !== id).sort((a, b) => Number(a.priority) - Number(b.priority));
+  const others = byPriority(items).filter((i) => i.id !== id);
   const position = Math.min(requested ?? others.length + 1, others.length + 1);
   const item = items[id];
   if (!item) return;
   others.splice(position - 1, 0, item);
-  others.forEach((entry, index) => {
+  numberInOrder(others);
+}
+
+/** A deleted policy or rule leaves no gap: the ones below it move up. */
+function removeByPriority(items: Record<string, OktaJson>, id: string): void {
+  delete items[id];
+  numberInOrder(byPriority(items));
+}
+
+function numberInOrder(ordered: OktaJson[]): void {
+  ordered.forEach((entry, index) => {
     entry.priority = index + 1;
   });
 }
 
-function renderPolicy(ctx: ManagementContext, serverPath: string, policy: OktaJson): OktaJson {
-  const path = `${serverPath}/policies/${String(policy.id)}`;
+function byPriority(items: Record<string, OktaJson> | undefined): OktaJson[] {
+  return Object.values(items ?? {}).sort((a, b) => Number(a.priority) - Number(b.priority));
+}
+
+/** An active policy or rule links its deactivation, an inactive one its activation. */
+function lifecycleLink(ctx: ManagementContext, path: string, item: OktaJson): OktaJson {
+  return item.status === "ACTIVE" ? { deactivate: selfLink(ctx, `${path}/lifecycle/deactivate`, ["POST"]) } : { activate: selfLink(ctx, `${path}/lifecycle/activate`, ["POST"]) };
+}
+
+function renderPolicy(ctx: ManagementContext, serverHref: string, policy: OktaJson): OktaJson {
+  const path = `${serverHref}/policies/${String(policy.id)}`;
   return {
     ...policy,
     _links: {
       self: selfLink(ctx, path, ["GET", "PUT", "DELETE"]),
       rules: selfLink(ctx, `${path}/rules`, ["GET"]),
-      ...(policy.status === "ACTIVE" ? { deactivate: selfLink(ctx, `${path}/lifecycle/deactivate`, ["POST"]) } : { activate: selfLink(ctx, `${path}/lifecycle/activate`, ["POST"]) }),
+      ...lifecycleLink(ctx, path, policy),
     },
   };
 }
@@ -143,19 +162,14 @@ function renderRule(ctx: ManagementContext, policyPath: string, rule: OktaJson):
     ...rule,
     _links: {
       self: selfLink(ctx, path, ["GET", "PUT", "DELETE"]),
-      ...(rule.status === "ACTIVE" ? { deactivate: selfLink(ctx, `${path}/lifecycle/deactivate`, ["POST"]) } : { activate: selfLink(ctx, `${path}/lifecycle/activate`, ["POST"]) }),
+      ...lifecycleLink(ctx, path, rule),
     },
   };
-}
-
-function byPriority(items: Record<string, OktaJson> | undefined): OktaJson[] {
-  return Object.values(items ?? {}).sort((a, b) => Number(a.priority) - Number(b.priority));
 }
 
 export const policyRoutes: ManagementRoutes = (app, ctx) => {
   const { store } = ctx;
   const base = "/api/v1/authorizationServers/:serverId/policies";
-  const serverPath = (request: { params: unknown }) => `/api/v1/authorizationServers/${(request.params as { serverId: string }).serverId}`;
   const policyPath = (request: { params: unknown }) => `${serverPath(request)}/policies/${(request.params as { policyId: string }).policyId}`;
 
   app.get(base, (request) => {
@@ -217,11 +231,8 @@ export const policyRoutes: ManagementRoutes = (app, ctx) => {
       const serverId = requireServerId(s, params(request).serverId ?? "");
       const policies = s.policies[serverId] ?? {};
       const current = lookup(policies, params(request).policyId ?? "", "AuthorizationServerPolicy");
-      delete policies[String(current.id)];
+      removeByPriority(policies, String(current.id));
       delete s.policyRules[String(current.id)];
-      byPriority(policies).forEach((p, index) => {
-        p.priority = index + 1;
-      });
     });
     return reply.code(204).send();
   });
@@ -290,10 +301,7 @@ export const policyRoutes: ManagementRoutes = (app, ctx) => {
     store.mutate((s) => {
       const ruleMap = policyRulesOf(s, request);
       const current = lookup(ruleMap, params(request).ruleId ?? "", "AuthorizationServerPolicyRule");
-      delete ruleMap[String(current.id)];
-      byPriority(ruleMap).forEach((r, index) => {
-        r.priority = index + 1;
-      });
+      removeByPriority(ruleMap, String(current.id));
     });
     return reply.code(204).send();
   });

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { forbidden, validationFailed } from "../errors";
 import type { OktaJson, OrgState } from "../store";
-import { requireServerId } from "./authorizationServers";
+import { requireServerId, serverPath } from "./authorizationServers";
 import { ALREADY_EXISTS, lookup, params, parseBody, selfLink, type ManagementContext, type ManagementRoutes } from "./shared";
 
 /** The system scopes every new server has, `"system": true` (recorded, `TestAccDataSourceOktaAuthServerScopes_read`). */
@@ -62,14 +62,13 @@ function assertScope(state: OrgState, serverId: string, name: string, exceptId?:
   if (taken) throw validationFailed([{ field: "name", message: ALREADY_EXISTS }]);
 }
 
-function render(ctx: ManagementContext, serverPath: string, scope: OktaJson): OktaJson {
-  return { ...scope, _links: { self: selfLink(ctx, `${serverPath}/scopes/${String(scope.id)}`, ["GET", "PUT", "DELETE"]) } };
+function render(ctx: ManagementContext, serverHref: string, scope: OktaJson): OktaJson {
+  return { ...scope, _links: { self: selfLink(ctx, `${serverHref}/scopes/${String(scope.id)}`, ["GET", "PUT", "DELETE"]) } };
 }
 
 export const scopeRoutes: ManagementRoutes = (app, ctx) => {
   const { store } = ctx;
   const base = "/api/v1/authorizationServers/:serverId/scopes";
-  const serverPath = (request: { params: unknown }) => `/api/v1/authorizationServers/${(request.params as { serverId: string }).serverId}`;
 
   app.get(base, (request) => {
     const serverId = requireServerId(store.state, params(request).serverId ?? "");
