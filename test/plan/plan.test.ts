@@ -185,7 +185,20 @@ describe("the plan runs the real program", () => {
     const run = await plan("--project-dir", dir);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('stacklok-identity:mode: got "dual"; expected "single" or "per-component"');
+    expect(run.stderr).toContain("pulumi up would fail the same way");
     expect(run.stdout).toBe("");
+  });
+
+  it("does not claim pulumi up would fail on a secure value it cannot decrypt", async () => {
+    const dir = copies.make("secure-url", (d) =>
+      replaceInFile(d, "Pulumi.dev.yaml", "  stacklok-identity:cloudUiUrl: https://stacklok.dev.example.com", "  stacklok-identity:cloudUiUrl:\n    secure: AAABAHsecretciphertext"),
+    );
+    const run = await plan("--project-dir", dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("stacklok-identity:cloudUiUrl: got [secret]");
+    expect(run.stderr).toContain("pulumi up checks the decrypted value");
+    expect(run.stderr).not.toContain("pulumi up would fail the same way");
+    expect(run.stdout + run.stderr).not.toContain("AAABAHsecretciphertext");
   });
 
   it("needs no secure value and never prints one", async () => {

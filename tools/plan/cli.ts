@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { REDACTED } from "../../components/contract";
 import { parseCommandLine, USAGE_ERROR } from "../commandLine";
 import { runOffline } from "../mock-engine/inProcess";
 import { loadStackConfig, StackConfigError } from "../mock-engine/stackConfig";
@@ -84,7 +85,15 @@ export async function runPlan(argv: string[], io: PlanIO = processIO): Promise<n
     program: () => require(entry) as unknown,
   });
   if (run.error) {
-    io.stderr(`The program failed on stack ${stack.stack}; pulumi up would fail the same way:\n${run.error.message}\n`);
+    // The plan never decrypts secure values, so a problem reported on one says nothing about what
+    // pulumi up, which decrypts it, would make of the real value.
+    const onSecureValue = stack.secretKeys.length > 0 && run.error.message.includes(REDACTED);
+    io.stderr(
+      onSecureValue
+        ? `The program failed on stack ${stack.stack}. The plan does not decrypt secure config values, so problems ` +
+            `reported on a value shown as ${REDACTED} are about the placeholder; pulumi up checks the decrypted value:\n${run.error.message}\n`
+        : `The program failed on stack ${stack.stack}; pulumi up would fail the same way:\n${run.error.message}\n`,
+    );
     return 1;
   }
 

@@ -287,7 +287,7 @@ export function checkAuthorizationClaims(claims: JWTPayload, names: readonly str
   const findings: Finding[] = [];
   for (const name of names) {
     const value = claims[name];
-    const consequence = `${component} authorizes on it, so role- and group-bound access will be denied`;
+    const consequence = `${component} authorizes on it, so access bound to this claim's values will be denied`;
     if (value === undefined) {
       findings.push(
         finding(ReasonCode.claimMissing, `the token has no ${name} claim; ${consequence}`, {
