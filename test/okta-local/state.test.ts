@@ -136,7 +136,11 @@ describe("seed", () => {
 
   it("reads the demo seed", () => {
     const seed = readSeedFile(join(__dirname, "../../tools/okta-local/demo-seed.yaml"));
-    expect(seed.users.map((u) => u.groups)).toEqual([["stacklok-dev-users"], ["stacklok-dev-admins"], []]);
+    expect(seed.users.map((u) => u.groups)).toEqual([
+      ["stacklok-dev-users", "stacklok-local-users"],
+      ["stacklok-dev-admins", "stacklok-local-admins"],
+      [],
+    ]);
     expect(seed.users[0]?.profile).toEqual({ roles: ["toolhive-admin"] });
   });
 
