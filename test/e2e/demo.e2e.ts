@@ -3,25 +3,13 @@
  * okta-local, applies the dev example stack, signs the demo users in and
  * prints one table, then stops okta-local and exits.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { runNode } from "../support/nodeProcess";
 import { projectRoot } from "./support/harness";
 
-function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(projectRoot, "node_modules", ".bin", "tsx"), [join(projectRoot, "tools", "demo", "main.ts")], {
-      cwd: projectRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// `npm run demo` is `tsx tools/demo/main.ts`: the same loader, through node's --import.
+const runDemo = () => runNode(["--import", "tsx", join(projectRoot, "tools", "demo", "main.ts")], { cwd: projectRoot });
 
 it("prints each component's verdict on each demo user's token, and exits on its own", async () => {
   const run = await runDemo();

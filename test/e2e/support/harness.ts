@@ -5,7 +5,6 @@
  * Okta's own verifier, and the offline plan's prediction for the same
  * project and stack, read from `npm run plan -- --format json`.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import OktaJwtVerifier from "@okta/jwt-verifier";
 import { expect } from "vitest";
@@ -28,6 +27,7 @@ import {
   type TokenEndpointAuthMethod,
 } from "../../../tools/sign-in/index";
 import type { ComponentId, ReasonCode, Verdict } from "../../../tools/verify-token/index";
+import { runNode } from "../../support/nodeProcess";
 import { projectRoot } from "../../support/projectCopy";
 
 export { projectRoot };
@@ -133,25 +133,13 @@ export interface PlanVerdicts {
 
 const PLAN = join(projectRoot, "tools", "plan", "main.cjs");
 
-export function planOf(projectDir: string, stack: string): Promise<PlanVerdicts> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PLAN, "--project-dir", projectDir, "--stack", stack, "--format", "json"], {
-      cwd: projectRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      // Exit 1 with a document is a wiring failure the plan found; no document is a failed run.
-      if (stdout.trim() === "") return reject(new Error(`npm run plan (exit ${String(code)}) printed no plan:\n${stderr}`));
-      // The parts of `npm run plan -- --format json` compared here.
-      const doc = JSON.parse(stdout) as { tokenFlows: TokenFlow[]; wiring: { problems: WiringProblem[] } };
-      resolve({ flows: doc.tokenFlows, problems: doc.wiring.problems });
-    });
-  });
+export async function planOf(projectDir: string, stack: string): Promise<PlanVerdicts> {
+  const { code, stdout, stderr } = await runNode([PLAN, "--project-dir", projectDir, "--stack", stack, "--format", "json"], { cwd: projectRoot });
+  // Exit 1 with a document is a wiring failure the plan found; no document is a failed run.
+  if (stdout.trim() === "") throw new Error(`npm run plan (exit ${String(code)}) printed no plan:\n${stderr}`);
+  // The parts of `npm run plan -- --format json` compared here.
+  const doc = JSON.parse(stdout) as { tokenFlows: TokenFlow[]; wiring: { problems: WiringProblem[] } };
+  return { flows: doc.tokenFlows, problems: doc.wiring.problems };
 }
 
 // ---------------------------------------------------------------------------
