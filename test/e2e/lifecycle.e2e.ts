@@ -53,6 +53,18 @@ function inventory(state: OrgState) {
   };
 }
 
+/**
+ * What the README says a destroy leaves: none of the stack's apps, custom
+ * servers (with their scopes, claims and policies) or groups, and the
+ * org-wide roles attribute, kept by retainOnDelete.
+ */
+function expectOnlyRolesAttributeLeft(untouched: ReturnType<typeof inventory>, after: ReturnType<typeof inventory>): void {
+  expect(after.apps).toEqual(untouched.apps);
+  expect(after.authorizationServers).toEqual(untouched.authorizationServers);
+  expect(after.groups).toEqual(untouched.groups);
+  expect(after.userSchemaCustomProperties).toEqual([...untouched.userSchemaCustomProperties, "roles"].sort());
+}
+
 function defaultServer(state: OrgState): Record<string, unknown> {
   const server = Object.values(state.authorizationServers).find((s) => s["default"] === true);
   if (server === undefined) throw new Error("okta-local has no default server");
@@ -99,12 +111,8 @@ describe("destroying the prod example stack (per-component)", () => {
 
     await apply(org, target, true);
     const after = inventory(org.store.state);
-    // Apps, custom servers (with their scopes, claims and policies), the group and its assignments are gone.
-    expect(after.apps).toEqual(untouched.apps);
-    expect(after.authorizationServers).toEqual(untouched.authorizationServers);
-    expect(after.groups).toEqual(untouched.groups);
-    // Kept: the org-wide roles attribute (retainOnDelete) and every user's roles.
-    expect(after.userSchemaCustomProperties).toEqual([...untouched.userSchemaCustomProperties, "roles"].sort());
+    expectOnlyRolesAttributeLeft(untouched, after);
+    // Every user's roles stay too: they live on the retained attribute.
     expect(after.roles).toEqual(untouched.roles);
     // per-component never adopts `default`, so a destroy leaves it as Okta made it.
     expect(defaultServer(org.store.state)).toEqual(defaultBefore);
@@ -121,10 +129,7 @@ describe("destroying the dev example stack (single, on its own custom server)", 
     expect(applied.resources.filter((r) => r.type === "okta:auth/server:Server")).toHaveLength(1);
     await apply(org, target, true);
     const after = inventory(org.store.state);
-    expect(after.apps).toEqual(untouched.apps);
-    expect(after.authorizationServers).toEqual(untouched.authorizationServers);
-    expect(after.groups).toEqual(untouched.groups);
-    expect(after.userSchemaCustomProperties).toEqual([...untouched.userSchemaCustomProperties, "roles"].sort());
+    expectOnlyRolesAttributeLeft(untouched, after);
     expect(defaultServer(org.store.state)).toEqual(defaultBefore);
   });
 });
@@ -138,10 +143,7 @@ describe("destroying a single-mode stack that adopted default", () => {
     const outputs = parseOutputs(applied.outputs);
     await apply(org, target, true);
     const after = inventory(org.store.state);
-    expect(after.apps).toEqual(untouched.apps);
-    expect(after.authorizationServers).toEqual(untouched.authorizationServers);
-    expect(after.groups).toEqual(untouched.groups);
-    expect(after.userSchemaCustomProperties).toEqual([...untouched.userSchemaCustomProperties, "roles"].sort());
+    expectOnlyRolesAttributeLeft(untouched, after);
     const server = defaultServer(org.store.state);
     expect(server["audiences"]).toEqual([outputs.enterpriseManager.audience]);
     expect(String(server["description"])).toContain("managed by Pulumi stack stacklok-identity/dev");
