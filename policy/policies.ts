@@ -51,6 +51,7 @@ import {
   userSchemaAttributeIsComplete,
   webAppIsConfidential,
 } from "./rules";
+import { knownInputs, topLevelProperty } from "./unknowns";
 
 export const POLICY_PACK_NAME = "stacklok-okta-guardrails";
 
@@ -224,10 +225,14 @@ const guardrails: readonly Guardrail[] = [
 ];
 
 /**
- * One validation function per check, so that an input that is unknown during
- * preview (a client ID of an app not yet created) skips only the checks that
- * read it: `@pulumi/policy` reports such a validation as "can't run during
- * preview" (advisory) and runs it for real during `pulumi up`.
+ * One validation function per check. The engine hands a resource's inputs
+ * through `@pulumi/policy`'s proxy, which throws on a value that is unknown
+ * during preview (the client ID of an app not created yet). Left to throw,
+ * every such check became an advisory "can't run ... during preview" on a
+ * stack with nothing wrong. So the check reads a copy in which each unknown
+ * value stands as `UNKNOWN_AT_PREVIEW` (an opaque id to every check), and a
+ * violation on a property holding one is not reported: the same check runs
+ * during `pulumi up`, when the engine sends the value itself.
  */
 function toValidation(check: Check): ResourceValidation {
   return (args, reportViolation) => {
@@ -237,7 +242,10 @@ function toValidation(check: Check): ResourceValidation {
       platformClaimNames: config.platformClaimNames ?? PLATFORM_CLAIM_NAMES,
       ...(args.opts.deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace: args.opts.deleteBeforeReplace }),
     };
-    for (const violation of check(args.type, args.props, context)) reportViolation(violation.message);
+    const { props, unknownProperties } = knownInputs(args.props);
+    for (const violation of check(args.type, props, context)) {
+      if (!unknownProperties.has(topLevelProperty(violation.property))) reportViolation(violation.message);
+    }
   };
 }
 

@@ -35,6 +35,15 @@ export interface CheckContext {
 
 export type Check = (type: string, props: Props, context: CheckContext) => Violation[];
 
+/**
+ * What a check sees in place of an input the engine does not know yet during
+ * preview (the id of a resource still to be created). It is an opaque id to
+ * every check: it matches no enum spelling and no literal such as
+ * `ALL_CLIENTS`. A violation on a property holding it is not reported at
+ * preview; the check runs again at `pulumi up` with the real value.
+ */
+export const UNKNOWN_AT_PREVIEW = "<unknown until the resources it depends on exist>";
+
 /** A context for callers that have no logical name or policy config at hand. */
 export function defaultContext(logicalName = ""): CheckContext {
   return { logicalName, platformClaimNames: PLATFORM_CLAIM_NAMES };
