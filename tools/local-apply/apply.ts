@@ -7,10 +7,10 @@
  * so callers that live on (tests) use `applyStack` (index.ts), which runs
  * this in a child process.
  */
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { programEntry, startProgram } from "../mock-engine/program";
 import { loadStackConfig } from "../mock-engine/stackConfig";
 import { LocalEngine, revealSecrets, type StepRecord } from "./engine";
 import { OktaHttp, type RequestRecord } from "./http";
@@ -77,15 +77,11 @@ function engineValue(value: unknown): string {
 }
 
 /** The program file `pulumi up` would run: package.json's main. */
-function programEntry(projectDir: string): string {
-  const manifest = JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8")) as { main?: string };
-  return join(projectDir, manifest.main ?? "index.js");
-}
-
 /**
  * Loads the program as Pulumi's nodejs runtime does (a CommonJS require; the
- * module's exports are the stack outputs, or a promise of them), afresh on
- * every run so one process can apply several times.
+ * module's exports, or what the function it exports returns, are the stack
+ * outputs or a promise of them), afresh on every run so one process can apply
+ * several times.
  */
 function loadProgram(projectDir: string): unknown {
   const entry = programEntry(projectDir);
@@ -94,7 +90,7 @@ function loadProgram(projectDir: string): unknown {
   projectRequire(join(__dirname, "..", "ts-hook.cjs"));
   const resolved = projectRequire.resolve(entry);
   delete projectRequire.cache[resolved];
-  return projectRequire(resolved) as unknown;
+  return startProgram(projectRequire(resolved));
 }
 
 /** Mocks for anything the attached engine does not take over; never reached by the program's resources. */

@@ -6,11 +6,11 @@
  * chart values. Exits 1 when the wiring check finds a component that would
  * reject its client's tokens, or the program fails; 2 on a usage error.
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { REDACTED } from "../../components/contract";
 import { parseCommandLine, USAGE_ERROR } from "../commandLine";
 import { runOffline } from "../mock-engine/inProcess";
+import { programEntry, startProgram } from "../mock-engine/program";
 import { loadStackConfig, StackConfigError } from "../mock-engine/stackConfig";
 import { buildPlan } from "./model";
 import { FORMATS, render, type Format } from "./render";
@@ -31,12 +31,6 @@ const processIO: PlanIO = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
-
-/** The program file `pulumi up` would run: package.json's main, as Pulumi's nodejs runtime resolves it. */
-function programEntry(projectDir: string): string {
-  const manifest = JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8")) as { main?: string };
-  return join(projectDir, manifest.main ?? "index.js");
-}
 
 export async function runPlan(argv: string[], io: PlanIO = processIO): Promise<number> {
   const args = parseCommandLine(
@@ -82,7 +76,7 @@ export async function runPlan(argv: string[], io: PlanIO = processIO): Promise<n
     // As Pulumi's nodejs runtime loads a CommonJS program; the type-stripping
     // hook (tools/ts-hook.cjs) is a require hook, so an import() would miss it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    program: () => require(entry) as unknown,
+    program: () => startProgram(require(entry)),
   });
   if (run.error) {
     // The plan never decrypts secure values, so a problem reported on one says nothing about what
