@@ -9,10 +9,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { OktaLocal, OrgState } from "../../tools/okta-local/index";
+import type { OktaLocal } from "../../tools/okta-local/index";
 import {
   CLIENTS,
   apply,
+  defaultServer,
+  expectOnlyRolesAttributeLeft,
+  inventory,
   judge,
   member,
   parseOutputs,
@@ -40,36 +43,6 @@ function prodTarget(config?: Record<string, unknown>) {
 }
 
 const CALLBACK = { redirectUri: "http://localhost:8666/callback" };
-
-/** The ids of each kind of object a stack can leave behind, and the users' roles. */
-function inventory(state: OrgState) {
-  const ids = (record: Record<string, unknown>) => Object.keys(record).sort();
-  return {
-    apps: ids(state.apps),
-    authorizationServers: ids(state.authorizationServers),
-    groups: ids(state.groups),
-    userSchemaCustomProperties: ids(state.userSchemaCustomProperties),
-    roles: Object.fromEntries(Object.entries(state.users).map(([id, user]) => [id, (user["profile"] as Record<string, unknown>)["roles"]])),
-  };
-}
-
-/**
- * What the README says a destroy leaves: none of the stack's apps, custom
- * servers (with their scopes, claims and policies) or groups, and the
- * org-wide roles attribute, kept by retainOnDelete.
- */
-function expectOnlyRolesAttributeLeft(untouched: ReturnType<typeof inventory>, after: ReturnType<typeof inventory>): void {
-  expect(after.apps).toEqual(untouched.apps);
-  expect(after.authorizationServers).toEqual(untouched.authorizationServers);
-  expect(after.groups).toEqual(untouched.groups);
-  expect(after.userSchemaCustomProperties).toEqual([...untouched.userSchemaCustomProperties, "roles"].sort());
-}
-
-function defaultServer(state: OrgState): Record<string, unknown> {
-  const server = Object.values(state.authorizationServers).find((s) => s["default"] === true);
-  if (server === undefined) throw new Error("okta-local has no default server");
-  return server;
-}
 
 describe("a config the program refuses", () => {
   it.each([

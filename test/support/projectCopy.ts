@@ -14,10 +14,13 @@ const PROJECT_FILES = ["index.ts", "components", "package.json", "tsconfig.json"
 export class ProjectCopies {
   private readonly scratch = mkdtempSync(join(tmpdir(), "stacklok-project-"));
 
-  /** A copy named `name` with `edit` applied to it. */
-  make(name: string, edit: (dir: string) => void = () => undefined): string {
+  /**
+   * A copy named `name` with `edit` applied to it; `extra` lists more of the
+   * repository to copy (the policy pack, the tools a user runs beside `pulumi`).
+   */
+  make(name: string, edit: (dir: string) => void = () => undefined, options: { extra?: readonly string[] } = {}): string {
     const dir = join(this.scratch, name);
-    for (const entry of PROJECT_FILES) cpSync(join(projectRoot, entry), join(dir, entry), { recursive: true });
+    for (const entry of [...PROJECT_FILES, ...(options.extra ?? [])]) cpSync(join(projectRoot, entry), join(dir, entry), { recursive: true });
     symlinkSync(join(projectRoot, "node_modules"), join(dir, "node_modules"), "dir");
     edit(dir);
     return dir;

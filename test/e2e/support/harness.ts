@@ -13,7 +13,7 @@ import { z } from "zod";
 import { mcpServerOutputSchema, type McpServerOutput } from "../../../components/contract";
 import { COMPONENT_KINDS, mcpServerSlug, mcpServerTitle } from "../../../components/platform";
 import { applyStack, type ApplyResult } from "../../../tools/local-apply/index";
-import { start, type OktaLocal, type SeedFile } from "../../../tools/okta-local/index";
+import { start, type OktaLocal, type OrgState, type SeedFile } from "../../../tools/okta-local/index";
 import type { ComponentName, TokenFlow, WiringCode, WiringProblem } from "../../../tools/plan/wiring";
 import {
   SignInRefused,
@@ -121,6 +121,39 @@ export function apply(org: OktaLocal, target: ApplyTarget, destroy = false): Pro
 export function stackFile(config: Record<string, unknown>): string {
   const namespaced = Object.fromEntries(Object.entries(config).map(([key, value]) => [`stacklok-identity:${key}`, value]));
   return stringify({ config: { "okta:orgName": "okta-local", "okta:baseUrl": "example.com", ...namespaced } });
+}
+
+// ---------------------------------------------------------------------------
+// What a stack leaves in the org
+
+/** The ids of each kind of object a stack can leave behind, and the users' roles. */
+export function inventory(state: OrgState) {
+  const ids = (record: Record<string, unknown>) => Object.keys(record).sort();
+  return {
+    apps: ids(state.apps),
+    authorizationServers: ids(state.authorizationServers),
+    groups: ids(state.groups),
+    userSchemaCustomProperties: ids(state.userSchemaCustomProperties),
+    roles: Object.fromEntries(Object.entries(state.users).map(([id, user]) => [id, (user["profile"] as Record<string, unknown>)["roles"]])),
+  };
+}
+
+/**
+ * What the README says a destroy leaves: none of the stack's apps, custom
+ * servers (with their scopes, claims and policies) or groups, and the
+ * org-wide roles attribute, kept by retainOnDelete.
+ */
+export function expectOnlyRolesAttributeLeft(untouched: ReturnType<typeof inventory>, after: ReturnType<typeof inventory>): void {
+  expect(after.apps).toEqual(untouched.apps);
+  expect(after.authorizationServers).toEqual(untouched.authorizationServers);
+  expect(after.groups).toEqual(untouched.groups);
+  expect(after.userSchemaCustomProperties).toEqual([...untouched.userSchemaCustomProperties, "roles"].sort());
+}
+
+export function defaultServer(state: OrgState): Record<string, unknown> {
+  const server = Object.values(state.authorizationServers).find((s) => s["default"] === true);
+  if (server === undefined) throw new Error("okta-local has no default server");
+  return server;
 }
 
 // ---------------------------------------------------------------------------
