@@ -142,6 +142,9 @@ describe("seed", () => {
       [],
     ]);
     expect(seed.users[0]?.profile).toEqual({ roles: ["toolhive-admin"] });
+    // It marks itself a demo seed: okta-local's sign-in page lists its users and passwords.
+    expect(seed.demo).toBe(true);
+    expect(parseSeed({ users: [alice] }).demo).toBe(false);
   });
 
   it.each([
@@ -151,6 +154,7 @@ describe("seed", () => {
     [{ users: [{ ...alice, role: "x" }] }, 'Unrecognized key: "role"'],
     [{ users: [alice, alice] }, 'users[1].login: "alice@example.com" appears twice'],
     [{ groups: [{ name: "" }] }, "groups[0].name: must not be empty"],
+    [{ demo: "yes", users: [alice] }, 'demo: Invalid input: expected boolean, received string (got "yes")'],
   ])("refuses a bad seed with a message naming the key and the value (%#)", (seed, message) => {
     expect(() => parseSeed(seed, "seed file x.yaml")).toThrow(SeedError);
     expect(() => parseSeed(seed, "seed file x.yaml")).toThrow(message);

@@ -1,6 +1,7 @@
 /**
  * A started okta-local and a small client for its management API, for tests.
  */
+import { createHash } from "node:crypto";
 import { start, type StartOptions } from "../../tools/okta-local";
 
 export type Json = Record<string, unknown> & { id?: string };
@@ -75,3 +76,21 @@ export const nativeAppBody = (label: string) => ({
     },
   },
 });
+
+/**
+ * An authorization-code request with PKCE for one of the org's apps at its
+ * `default` server: what a client sends to reach the sign-in page.
+ */
+export function authorizeUrl(orgUrl: string, clientId: string, redirectUri: string): URL {
+  const url = new URL(`${orgUrl}/oauth2/default/v1/authorize`);
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    response_type: "code",
+    scope: "openid",
+    redirect_uri: redirectUri,
+    state: "state-1",
+    code_challenge: createHash("sha256").update("a-code-verifier-of-the-test").digest("base64url"),
+    code_challenge_method: "S256",
+  }).toString();
+  return url;
+}

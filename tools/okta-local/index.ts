@@ -58,7 +58,13 @@ export async function start(options: StartOptions = {}): Promise<OktaLocal> {
 
   const store = new Store({ orgUrl: `http://${host}:${options.port ?? 0}`, statePath: options.statePath });
   const { app, requestLog } = buildServer({ store, apiToken, log });
-  registerOAuthRoutes(app, { store, orgUrl: () => store.orgUrl, log, ...(options.now === undefined ? {} : { now: options.now }) });
+  registerOAuthRoutes(app, {
+    store,
+    orgUrl: () => store.orgUrl,
+    log,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(seed?.demo === true ? { demoUsers: seed.users } : {}),
+  });
 
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();

@@ -2,6 +2,7 @@
  * The seed file: the users (and groups) an okta-local org starts with.
  *
  * ```yaml
+ * demo: true                    # optional: list the users and passwords on the sign-in page
  * groups:                       # optional
  *   - name: stacklok-dev-users
  * users:
@@ -36,6 +37,12 @@ const seedUser = z.strictObject({
 });
 
 export const seedFileSchema = z.strictObject({
+  /**
+   * A demo seed's users are listed with their passwords on the sign-in page,
+   * so a local demo needs no copy-paste. Never set it on a seed whose
+   * passwords matter.
+   */
+  demo: z.boolean().default(false),
   users: z.array(seedUser).default([]),
   groups: z.array(z.strictObject({ name: z.string().min(1, "must not be empty"), description: z.string().optional() })).default([]),
 });

@@ -23,6 +23,8 @@ export interface SignInIo {
   stderr: (text: string) => void;
   /** Replaces the browser (tests, the demo). */
   userAgent?: UserAgent;
+  /** CLI: opens the sign-in URL in place of the system browser, the loopback listener kept (tests). */
+  openBrowser?: (url: URL) => void;
   /** Replaces running the Pulumi CLI (tests). */
   runPulumi?: OutputsLookup["runPulumi"];
 }
@@ -109,7 +111,9 @@ async function run(argv: readonly string[], io: SignInIo): Promise<number> {
   const message = (text: string) => io.stderr(text);
   const userAgent =
     io.userAgent ??
-    (app === "cli" ? loopbackBrowser({ message, openBrowser: values["no-browser"] !== true }) : pastedRedirect({ message, input: io.stdin }));
+    (app === "cli"
+      ? loopbackBrowser({ message, openBrowser: values["no-browser"] !== true, ...(io.openBrowser === undefined ? {} : { open: io.openBrowser }) })
+      : pastedRedirect({ message, input: io.stdin }));
 
   const result = await signIn({
     app,

@@ -17,6 +17,8 @@
  *
  * How the browser part happens is the caller's: a `UserAgent` gets the
  * authorize URL and returns the URL the authorization server redirected to.
+ * `startSignIn` is the half before the browser, for a caller that only
+ * opens the sign-in page.
  */
 import * as oidc from "openid-client";
 import { CLIENT_SCOPE_REQUESTS } from "../../components/platform";
@@ -32,10 +34,14 @@ export type UserAgent = (authorizeUrl: URL, redirectUri: string) => Promise<URL>
 
 export type TokenEndpointAuthMethod = "client_secret_basic" | "client_secret_post";
 
-export interface SignInRequest {
+export interface SignInRequest extends AuthorizationRequest {
+  userAgent: UserAgent;
+}
+
+/** What a sign-in asks the authorization server for, before any browser is involved. */
+export interface AuthorizationRequest {
   app: AppName;
   outputs: SignInOutputs;
-  userAgent: UserAgent;
   /** CLI only: the loopback redirect URI registered on the native app. */
   redirectUri?: string;
   /** Cloud UI only: how its app authenticates at the token endpoint. */
@@ -85,7 +91,21 @@ export function isLoopbackHttp(url: string): boolean {
   }
 }
 
+/** A sign-in between its two halves: the URL to open, and what to do with the redirect the browser brings back. */
+export interface StartedSignIn {
+  authorizeUrl: URL;
+  redirectUri: string;
+  /** Exchanges the redirect's code for tokens (or throws `SignInRefused` with the redirect's or the token endpoint's error). */
+  finish(callback: URL): Promise<SignInResult>;
+}
+
 export async function signIn(request: SignInRequest): Promise<SignInResult> {
+  const started = await startSignIn(request);
+  return started.finish(await request.userAgent(started.authorizeUrl, started.redirectUri));
+}
+
+/** The first half of a sign-in: discovery and the authorize URL, with its state, nonce and PKCE verifier kept for `finish`. */
+export async function startSignIn(request: AuthorizationRequest): Promise<StartedSignIn> {
   const { app, outputs } = request;
   const issuer = request.issuer ?? (app === "cli" ? outputs.enterpriseManager.issuer : outputs.cloudUi.issuer);
   const clientId = app === "cli" ? outputs.enterpriseManager.clientId : outputs.cloudUi.clientId;
@@ -114,25 +134,26 @@ export async function signIn(request: SignInRequest): Promise<SignInResult> {
   parameters["code_challenge"] = await oidc.calculatePKCECodeChallenge(codeVerifier);
   parameters["code_challenge_method"] = "S256";
   const authorizeUrl = oidc.buildAuthorizationUrl(config, parameters);
-  const callback = await request.userAgent(authorizeUrl, redirectUri);
-
-  let tokens;
-  try {
-    tokens = await oidc.authorizationCodeGrant(config, callback, {
-      expectedState: state,
-      expectedNonce: nonce,
-      idTokenExpected: true,
-      pkceCodeVerifier: codeVerifier,
-    });
-  } catch (error) {
-    if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) {
-      throw new SignInRefused(app, error.error, error.error_description ?? "");
+  const finish = async (callback: URL): Promise<SignInResult> => {
+    let tokens;
+    try {
+      tokens = await oidc.authorizationCodeGrant(config, callback, {
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+        pkceCodeVerifier: codeVerifier,
+      });
+    } catch (error) {
+      if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) {
+        throw new SignInRefused(app, error.error, error.error_description ?? "");
+      }
+      throw error;
     }
-    throw error;
-  }
-  const result: SignInResult = { app, issuer, clientId, redirectUri, scopes, accessToken: tokens.access_token };
-  if (tokens.id_token !== undefined) result.idToken = tokens.id_token;
-  if (tokens.refresh_token !== undefined) result.refreshToken = tokens.refresh_token;
-  if (tokens.scope !== undefined) result.grantedScope = tokens.scope;
-  return result;
+    const result: SignInResult = { app, issuer, clientId, redirectUri, scopes, accessToken: tokens.access_token };
+    if (tokens.id_token !== undefined) result.idToken = tokens.id_token;
+    if (tokens.refresh_token !== undefined) result.refreshToken = tokens.refresh_token;
+    if (tokens.scope !== undefined) result.grantedScope = tokens.scope;
+    return result;
+  };
+  return { authorizeUrl, redirectUri, finish };
 }

@@ -3,8 +3,8 @@
  * end-to-end tests and the demo, which drive the same code with their own
  * user agent.
  */
-export { APPS, APP_TITLE, SignInRefused, isLoopbackHttp, signIn } from "./flow";
-export type { AppName, SignInRequest, SignInResult, TokenEndpointAuthMethod, UserAgent } from "./flow";
+export { APPS, APP_TITLE, SignInRefused, isLoopbackHttp, signIn, startSignIn } from "./flow";
+export type { AppName, AuthorizationRequest, SignInRequest, SignInResult, StartedSignIn, TokenEndpointAuthMethod, UserAgent } from "./flow";
 export { SignInUsageError, cloudUiRedirectUri, loadStackOutputs, signInOutputsSchema } from "./outputs";
 export type { LoadedOutputs, OutputsLookup, OutputsSource, SignInOutputs } from "./outputs";
 export { decodeToken, renderSignIn, verifyForComponents } from "./report";

@@ -10,6 +10,10 @@
  * - `oktaLocalSignInForm`: for tests and the demo against okta-local: fetches
  *   its sign-in page, posts the form with a seeded user's credentials and
  *   follows redirects by hand until one leaves for the redirect URI.
+ *
+ * A real browser for tests (Chromium through playwright-core) is in
+ * browser.ts: it is the person at the keyboard, opened by `loopbackBrowser`
+ * in place of the system browser, or a user agent of its own.
  */
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
@@ -29,7 +33,14 @@ export interface PromptIo {
 /** How long the loopback listener waits for the browser, as a guard against a forgotten terminal. */
 const LOOPBACK_TIMEOUT_MS = 5 * 60_000;
 
-export function loopbackBrowser(io: PromptIo & { openBrowser?: boolean }): UserAgent {
+export interface LoopbackOptions extends PromptIo {
+  /** false: only print the URL (`--no-browser`). */
+  openBrowser?: boolean;
+  /** Opens the URL in place of the system browser (tests drive a browser of their own). */
+  open?: (url: URL) => void;
+}
+
+export function loopbackBrowser(io: LoopbackOptions): UserAgent {
   return async (authorizeUrl, redirectUri) => {
     const redirect = new URL(redirectUri);
     if (redirect.protocol !== "http:") {
@@ -44,9 +55,8 @@ export function loopbackBrowser(io: PromptIo & { openBrowser?: boolean }): UserA
           res.writeHead(404).end();
           return;
         }
-        const failed = url.searchParams.has("error");
         res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-        res.end(failed ? "Sign-in failed; see the terminal.\n" : "Signed in. You can close this window and return to the terminal.\n");
+        res.end(callbackPageText(url));
         clearTimeout(timer);
         server.close();
         resolve(url);
@@ -61,10 +71,18 @@ export function loopbackBrowser(io: PromptIo & { openBrowser?: boolean }): UserA
       });
       server.listen(port, host, () => {
         io.message(`Open this URL in a browser to sign in (waiting on ${redirectUri}):\n\n  ${authorizeUrl.href}\n\n`);
-        if (io.openBrowser !== false) openInBrowser(authorizeUrl.href);
+        if (io.openBrowser !== false) (io.open ?? openInBrowser)(authorizeUrl);
       });
     });
   };
+}
+
+/** What the browser shows once back on the loopback listener: the authorization server's error, if it sent one (plain text, never HTML). */
+function callbackPageText(callback: URL): string {
+  const error = callback.searchParams.get("error");
+  if (error === null) return "Signed in. You can close this window and return to the terminal.\n";
+  const description = callback.searchParams.get("error_description");
+  return `Sign-in failed: ${error}${description === null ? "" : `: ${description}`}\nSee the terminal for details.\n`;
 }
 
 export function pastedRedirect(io: PromptIo & { input: NodeJS.ReadableStream }): UserAgent {
@@ -183,10 +201,10 @@ function pageText(html: string): string {
     .slice(0, 300);
 }
 
-function openInBrowser(url: string): void {
+function openInBrowser(url: URL): void {
   const command = process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open";
   try {
-    const child = spawn(command, [url], { stdio: "ignore", detached: true });
+    const child = spawn(command, [url.href], { stdio: "ignore", detached: true });
     child.on("error", () => undefined);
     child.unref();
   } catch {

@@ -199,6 +199,12 @@ export function parseOutputs(raw: Record<string, unknown>): SignInOutputs {
   return signInOutputsSchema.parse(raw);
 }
 
+/** What `npm run sign-in` printed holds neither the Cloud UI's client secret nor a token (only decoded claims). */
+export function expectNoSecretPrinted(printed: string, rawOutputs: Record<string, unknown>): void {
+  expect(printed).not.toContain(parseOutputs(rawOutputs).cloudUi.clientSecret);
+  expect(printed).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
+}
+
 /** Signs `who` in through the client's app; a refusal is an outcome, not an error. */
 export async function signInAs(
   client: ClientKey,

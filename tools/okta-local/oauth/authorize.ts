@@ -16,9 +16,13 @@ import {
   appResponseTypes,
   at,
   findUserByLogin,
+  groupIdsOfUser,
+  groupName,
+  isEveryoneGroup,
   oidcApp,
   type ResolvedServer,
 } from "./org";
+import type { DemoAccount } from "./pages";
 import { assertScopesExist, evaluateAccessPolicies, requestedScopes } from "./policy";
 import { opaqueToken } from "./tokens";
 
@@ -143,6 +147,33 @@ export function pendingParams(params: AuthorizeParams): Record<string, string> {
     if (value !== undefined && name !== "username" && name !== "password") carried[name] = value;
   }
   return carried;
+}
+
+/** A demo seed's user as the seed names them. */
+export interface SeededAccount {
+  login: string;
+  password: string;
+  firstName: string;
+  lastName: string;
+}
+
+/**
+ * The demo seed's users the sign-in page lists: those that can still sign in
+ * with the seeded password (a user deleted, deactivated or given another
+ * password since is left out), with the groups they are in now.
+ */
+export function demoAccounts(state: OrgState, seeded: readonly SeededAccount[]): DemoAccount[] {
+  const accounts: DemoAccount[] = [];
+  for (const account of seeded) {
+    const userId = signIn(state, account.login, account.password);
+    if (userId === undefined) continue;
+    const groups = groupIdsOfUser(state, userId)
+      .filter((groupId) => !isEveryoneGroup(state.groups[groupId] ?? {}))
+      .map((groupId) => groupName(state, groupId) ?? groupId)
+      .sort();
+    accounts.push({ name: `${account.firstName} ${account.lastName}`, login: account.login, password: account.password, groups });
+  }
+  return accounts;
 }
 
 /** A seeded user's sign-in: an ACTIVE user whose password matches. */

@@ -16,17 +16,20 @@ import {
   AUTHORIZATION_CODE_LIFETIME_SECONDS,
   ErrorPageError,
   RedirectError,
+  demoAccounts,
   issueAuthorizationCode,
   pendingParams,
   redirectWith,
   signIn,
   validateAuthorizeRequest,
   type AuthorizeParams,
+  type PendingAuthorization,
+  type SeededAccount,
 } from "./authorize";
 import { OAuthError, notEmulated } from "./errors";
 import { discoveryDocument, introspect, logout, revoke, userinfo } from "./endpoints";
-import { issuerOf, oidcApp, orgServer, resolveServer, type ResolvedServer } from "./org";
-import { errorPage, signInPage } from "./pages";
+import { issuerOf, oidcApp, orgServer, resolveServer, str, type ResolvedServer } from "./org";
+import { PAGE_SECURITY_POLICY, SIGN_IN_TEXT, errorPage, signInPage } from "./pages";
 import { tokenEndpoint, type OAuthStore } from "./token";
 import { jwksOf } from "./tokens";
 
@@ -40,6 +43,8 @@ export interface OAuthContext {
   log: (message: string) => void;
   /** Epoch seconds (fractional); tests may move the clock. */
   now?: () => number;
+  /** A demo seed's users, listed with their passwords on the sign-in page; empty otherwise. */
+  demoUsers?: readonly SeededAccount[];
 }
 
 type Params = Record<string, string | undefined>;
@@ -69,9 +74,24 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   return reply.code(error.status).header("cache-control", "no-store").header("pragma", "no-cache").send(error.toJSON());
 }
 
+function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply.code(status).type("text/html; charset=utf-8").header("content-security-policy", PAGE_SECURITY_POLICY).send(html);
+}
+
 /** Okta's error page answers 400; what okta-local does not emulate keeps its 501 on the same page. */
 function sendErrorPage(reply: FastifyReply, error: OAuthError): FastifyReply {
-  return reply.code(error.status === 501 ? 501 : 400).type("text/html; charset=utf-8").send(errorPage(error));
+  return sendPage(reply, error.status === 501 ? 501 : 400, errorPage(error));
+}
+
+/**
+ * The widget checks that both fields are filled before it tries the
+ * credentials. ASSUMPTION: okta-local checks on the server, with the
+ * widget's texts, since its page has no script.
+ */
+function missingCredential(username: string, password: string): string | undefined {
+  if (username.trim() === "") return SIGN_IN_TEXT.usernameRequired;
+  if (password === "") return SIGN_IN_TEXT.passwordRequired;
+  return undefined;
 }
 
 /** An unknown or inactive server. ASSUMPTION: Okta's management 404 shape, as for the server's own resource. */
@@ -157,14 +177,22 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: OAuthContext): vo
       } catch (error) {
         return deliver(error);
       }
-      const action = request.url.split("?")[0] ?? request.url;
-      if (request.method !== "POST" || params.username === undefined) {
-        return reply.type("text/html; charset=utf-8").send(signInPage(action, pendingParams(params)));
-      }
-      const userId = signIn(state, params.username, params.password ?? "");
+      const page = (authorization: PendingAuthorization, failure?: { problem: string; username: string }): string =>
+        signInPage({
+          action: request.url.split("?")[0] ?? request.url,
+          pending: pendingParams(params),
+          orgUrl: ctx.orgUrl(),
+          appLabel: str(authorization.app.label) ?? authorization.clientId,
+          demoAccounts: demoAccounts(state, ctx.demoUsers ?? []),
+          ...failure,
+        });
+      if (request.method !== "POST" || params.username === undefined) return sendPage(reply, 200, page(pending));
+      const password = params.password ?? "";
+      const missing = missingCredential(params.username, password);
+      const userId = missing === undefined ? signIn(state, params.username, password) : undefined;
       if (userId === undefined) {
         ctx.log(`oauth: sign-in failed for '${params.username}'`);
-        return reply.code(401).type("text/html; charset=utf-8").send(signInPage(action, pendingParams(params), "Unable to sign in"));
+        return sendPage(reply, 401, page(pending, { problem: missing ?? SIGN_IN_TEXT.failed, username: params.username }));
       }
       try {
         const grant = issueAuthorizationCode(state, server, pending, userId, now());
