@@ -3,6 +3,7 @@ export * from "./chartValues";
 export * from "./config";
 export * from "./contract";
 export * from "./defaultServer";
+export * from "./destroyGuard";
 export * from "./facts";
 export * from "./naming";
 export * from "./oauthApp";

@@ -2,6 +2,7 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import { AuthorizationServer } from "./authorizationServer";
 import { buildChartValues, registryProviders, renderChartValuesYaml } from "./chartValues";
+import { DestroyGuard } from "./destroyGuard";
 import type { StacklokIdentityConfig } from "./config";
 import type {
   ChartValues,
@@ -56,6 +57,8 @@ export class PlatformIdentity extends pulumi.ComponentResource {
   readonly apps: Record<ClientApp, OAuthApp>;
   readonly servers: ReadonlyMap<ServerKey, AuthorizationServer>;
   readonly outputs: PlatformOutputs;
+  /** The groups this stack creates. */
+  private readonly groups: okta.group.Group[] = [];
 
   constructor(name: string, args: PlatformIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stacklok:identity:PlatformIdentity", name, {}, opts);
@@ -120,11 +123,21 @@ export class PlatformIdentity extends pulumi.ComponentResource {
             accessRuleName: names.accessRule,
             tokens: config.tokens,
             ...issuerModeOf(plan.adoptDefault ? args.defaultIssuerMode : config.issuerMode),
-            protect: config.protect,
+            // Removing an MCP server from config must delete its server; the destroy guard
+            // still covers it in a destroy. The platform's own servers hold the issuers every
+            // chart carries, and stay protected like the apps.
+            protect: config.protect && plan.mcpServer === undefined,
           },
           { parent: this },
         ),
       ]),
+    );
+
+    // Last, depending on everything above: a protected stack's destroy stops here, before any delete.
+    new DestroyGuard(
+      "destroy-guard",
+      { guarded: [...(rolesAttribute ? [rolesAttribute] : []), ...this.groups, ...Object.values(this.apps), ...this.servers.values()], protect: config.protect },
+      { parent: this },
     );
 
     this.outputs = this.buildOutputs(config, stackId, names);
@@ -144,6 +157,7 @@ export class PlatformIdentity extends pulumi.ComponentResource {
         },
         { parent: this, protect: config.protect },
       );
+      this.groups.push(group);
       ids.push(group.id);
     }
     ids.push(...config.access.groupIds);
@@ -169,6 +183,7 @@ export class PlatformIdentity extends pulumi.ComponentResource {
         },
         { parent: this, protect: config.protect },
       );
+      this.groups.push(group);
       ids.push(group.id);
     }
     ids.push(...config.admins.groupIds);

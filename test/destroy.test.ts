@@ -36,9 +36,14 @@ const prod = prodStack();
 /** Pulumi.prod.yaml switched to single mode, which takes no MCP servers. */
 const { mcpServers: _mcpServers, ...prodWithoutMcp } = prod.config;
 
-/** A custom server's Pulumi name per layout; `default` is adopted, not created. */
+/**
+ * The protected custom servers' Pulumi names per layout; `default` is
+ * adopted, not created, and an MCP server's server is left unprotected so
+ * removing the MCP server from config can delete it (the destroy guard still
+ * holds it in a destroy).
+ */
 const layouts = [
-  { layout: "per-component", config: prod.config, overrides: { mode: "per-component" }, customServers: ["cloud-ui", "enterprise-manager", "mcp-fetch", "mcp-github"] },
+  { layout: "per-component", config: prod.config, overrides: { mode: "per-component" }, customServers: ["cloud-ui", "enterprise-manager"] },
   { layout: "single on a custom server", config: prodWithoutMcp, overrides: { mode: "single", authorizationServer: "stacklok-prod" }, customServers: ["shared"] },
   { layout: "single on default", config: prodWithoutMcp, overrides: { mode: "single" }, customServers: [] },
 ] as const;
@@ -48,16 +53,18 @@ const guarded = (run: RunResult, option: "protect" | "retainOnDelete") =>
   run.resources.filter((r) => r.options[option] === true).map(key).sort();
 
 const ROLES_ATTRIBUTE = `${T.userSchemaProperty}::roles-attribute`;
+const GUARD = "stacklok:identity:DestroyGuard::destroy-guard";
 
 describe.each(layouts)("destroying a production stack ($layout)", ({ config, overrides, customServers }) => {
   const run = () => runProgram({ config: { ...config, ...overrides }, extraConfig: prod.extraConfig, stack: "prod" });
 
-  it("is refused for exactly the apps, the created groups and custom servers", async () => {
+  it("is refused for exactly the destroy guard, the apps, the created groups and the platform's custom servers", async () => {
     const result = await run();
     expect(result.error).toBeUndefined();
     expect(prod.config["protect"]).toBe("true");
     expect(guarded(result, "protect")).toEqual(
       [
+        GUARD,
         `${T.oauthApp}::cli-desktop`,
         `${T.oauthApp}::cloud-ui`,
         `${T.group}::access-group`,
@@ -65,6 +72,19 @@ describe.each(layouts)("destroying a production stack ($layout)", ({ config, ove
         ...customServers.map((name) => `${T.authServer}::${name}`),
       ].sort(),
     );
+  });
+
+  it("is refused before any delete: the protected guard depends on every Okta resource, so the engine deletes it first", async () => {
+    const result = await run();
+    const guard = result.resources.find((r) => `${r.type}::${r.name}` === GUARD);
+    if (guard === undefined) throw new Error("no destroy guard");
+    // dependsOn a component covers its children: a resource is guarded through itself or an ancestor.
+    const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
+    const covered = (urn: string | undefined): boolean =>
+      urn !== undefined && (guard.options.dependsOn.includes(urn) || covered(byUrn.get(urn)?.options.parent));
+    const unguarded = result.resources.filter((r) => r.type.startsWith("okta:") && !covered(r.urn)).map(key);
+    expect(unguarded).toEqual([]);
+    expect(result.resources.filter((r) => r.type.startsWith("okta:")).length).toBeGreaterThan(10);
   });
 
   it("keeps only the org-wide roles attribute, and deletes everything else", async () => {

@@ -11,7 +11,7 @@ function inventory(result: RunResult): string[] {
     .sort();
 }
 
-/** Resources present in every mode: the access and admin groups, the roles attribute, the two apps and their assignments. */
+/** Resources present in every mode: the access and admin groups, the roles attribute, the two apps and their assignments, the destroy guard. */
 const SHARED = [
   "okta:app/oAuth:OAuth::cli-desktop",
   "okta:app/oAuth:OAuth::cloud-ui",
@@ -20,6 +20,7 @@ const SHARED = [
   "okta:index/appGroupAssignments:AppGroupAssignments::cli-desktop-groups",
   "okta:index/appGroupAssignments:AppGroupAssignments::cloud-ui-groups",
   "okta:index/userSchemaProperty:UserSchemaProperty::roles-attribute",
+  "stacklok:identity:DestroyGuard::destroy-guard",
   "stacklok:identity:OAuthApp::cli-desktop",
   "stacklok:identity:OAuthApp::cloud-ui",
   "stacklok:identity:PlatformIdentity::stacklok",
