@@ -4,14 +4,12 @@
  * applied to a fresh okta-local org: the plan's prediction must match what
  * sign-in and the components' checks then do, client by client.
  */
-import fc from "fast-check";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StacklokIdentityConfig } from "../../components/config";
 import type { ApplyResult } from "../../tools/local-apply/index";
 import type { OktaLocal } from "../../tools/okta-local/index";
-import { resolveSample, validConfigArb, type ConfigSample } from "../support/arbitraries";
+import { generatedStacks } from "../support/generatedStacks";
 import { ProjectCopies } from "../support/projectCopy";
 import {
   CLIENTS,
@@ -31,37 +29,10 @@ import {
   type PlanVerdicts,
 } from "./support/harness";
 
-const SEED = 20261130;
-const PER_MODE = 2;
-
-/**
- * Samples an org without anything else in it can take: the arbitraries also
- * draw ids of pre-existing groups and sign-on policies (`accessGroupIds`,
- * `authenticationPolicyId`), which a fresh okta-local org does not have, and
- * single-mode audiences that the one-audience rule refuses.
- */
-function applicable(sample: ConfigSample, config: StacklokIdentityConfig): boolean {
-  if (config.access.groupIds.length > 0 || config.authenticationPolicyId !== undefined) return false;
-  if (config.mode === "single" && sample.config["audiences"] !== undefined) return false;
-  return true;
-}
-
-function pick(): { sample: ConfigSample; config: StacklokIdentityConfig }[] {
-  const chosen: { sample: ConfigSample; config: StacklokIdentityConfig }[] = [];
-  const count = { single: 0, "per-component": 0 };
-  for (const sample of fc.sample(validConfigArb, { seed: SEED, numRuns: 500 })) {
-    const config = resolveSample(sample);
-    if (!applicable(sample, config) || count[config.mode] >= PER_MODE) continue;
-    count[config.mode]++;
-    chosen.push({ sample, config });
-  }
-  return chosen;
-}
-
 const copies = new ProjectCopies();
 afterAll(() => copies.dispose());
 
-const cases = pick();
+const cases = generatedStacks();
 
 it("draws the configs it promises", () => {
   expect(cases.map((c) => c.config.mode).sort()).toEqual(["per-component", "per-component", "single", "single"]);
