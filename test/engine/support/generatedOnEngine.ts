@@ -1,0 +1,70 @@
+/**
+ * Generated configs (test/support/generatedStacks.ts, a fixed fast-check
+ * seed) through the real CLI and provider, each on a fresh okta-local org:
+ * a clean preview, an up, a refreshed preview that expects no changes, every
+ * seeded user's sign-in equal to the plan, and a destroy that leaves only
+ * what the docs list.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OktaLocal } from "../../../tools/okta-local/index";
+import { expectOnlyRolesAttributeLeft, inventory, seedFor, stackFile, startOrg } from "../../e2e/support/harness";
+import type { GeneratedStack } from "../../support/generatedStacks";
+import { ProjectCopies } from "../../support/projectCopy";
+import { expectSignInsAsPlanned } from "./checks";
+import { PulumiProject } from "./pulumi";
+import { EngineStack, expectPolicyClean, failedRequests, resourceSummary, writes } from "./stack";
+
+export function describeGeneratedOnEngine(cases: readonly (GeneratedStack & { index: number })[]): void {
+  describe.each(cases.map((c) => ({ ...c, mode: c.config.mode })))("generated config #$index ($mode) on the real engine", ({ sample, config, index }) => {
+    const stackName = `gen${index}`;
+    const copies = new ProjectCopies();
+    let project: PulumiProject;
+    let org: OktaLocal;
+    let stack: EngineStack;
+    let untouched: ReturnType<typeof inventory>;
+
+    beforeAll(async () => {
+      project = new PulumiProject(copies, `generated-${index}`, (dir) =>
+        writeFileSync(join(dir, `Pulumi.${stackName}.yaml`), stackFile({ environment: config.environment, ...sample.config })),
+      );
+      org = await startOrg(seedFor(config.environment));
+      untouched = inventory(org.store.state);
+      stack = await EngineStack.init(project, stackName, org);
+    });
+    afterAll(async () => {
+      await org?.close();
+      project?.dispose();
+      copies.dispose();
+    });
+
+    it("previews clean, applies, and converges", async () => {
+      const preview = await stack.preview();
+      expectPolicyClean(preview.run);
+      expect(writes(preview.requests)).toEqual([]);
+      const up = await stack.up();
+      expectPolicyClean(up.run);
+      expect(failedRequests(up.requests)).toEqual([]);
+      expect(resourceSummary(up.run)["create"]).toBe(resourceSummary(preview.run)["create"]);
+      const again = await stack.preview(["--refresh", "--expect-no-changes"]);
+      expect(writes(again.requests)).toEqual([]);
+    });
+
+    it("signs every seeded user in as the offline plan predicts", async () => {
+      await expectSignInsAsPlanned(project.dir, stackName, await stack.outputs({ showSecrets: true }), {
+        environment: config.environment,
+        everyone: config.access.everyone,
+        redirectUri: config.cliRedirectUris[0] ?? "",
+        tokenEndpointAuthMethod: config.cloudUiTokenEndpointAuthMethod,
+      });
+    });
+
+    it("destroys, leaving only what the docs list", async () => {
+      if (config.protect) await project.pulumi(["state", "unprotect", "--all", "--yes", "--stack", stackName]);
+      const destroyed = await stack.destroy();
+      expect(failedRequests(destroyed.requests)).toEqual([]);
+      expectOnlyRolesAttributeLeft(untouched, inventory(org.store.state));
+    });
+  });
+}
