@@ -90,6 +90,18 @@ describe("objects the state does not own", () => {
     expect(o.store.state.apps[cli.id ?? ""]).toBeDefined();
   });
 
+  it("a marked duplicate is not deleted when the state's own app is gone too: it may be the one to keep", async () => {
+    const o = await fork();
+    const cli = resource(T.oauthApp, "cli-desktop");
+    const duplicate = await duplicateApp(o, cli.id ?? "");
+    await call(o, "POST", `/api/v1/apps/${cli.id ?? ""}/lifecycle/deactivate`);
+    await call(o, "DELETE", `/api/v1/apps/${cli.id ?? ""}`);
+    const report = await localApply(o, true);
+    expect(report.fixed).toEqual([]);
+    expect(report.findings.find((f) => f.kind === "duplicate")).toMatchObject({ oktaId: duplicate, deletableApp: false });
+    expect(o.store.state.apps[duplicate]).toBeDefined();
+  });
+
   it("an app with the stack's label but no marker is reported, never deleted", async () => {
     const o = await fork();
     const cli = resource(T.oauthApp, "cli-desktop");

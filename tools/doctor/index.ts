@@ -131,8 +131,7 @@ async function check(g: Gathered): Promise<Finding[]> {
  */
 async function fix(g: Gathered, findings: Finding[], pulumi: PulumiRunner, log: (line: string) => void): Promise<string[]> {
   const done: string[] = [];
-  const run = async (args: string[]) => {
-    const line = `pulumi ${args.join(" ")}`;
+  const run = async (args: string[], line = `pulumi ${args.join(" ")}`) => {
     log(`doctor --fix: ${line}`);
     const result = await pulumi(args);
     if (result.code !== 0) throw new PulumiCliError(`${line} failed (exit ${result.code}): ${result.stderr.trim().split("\n").slice(-5).join(" ")}`);
@@ -151,7 +150,8 @@ async function fix(g: Gathered, findings: Finding[], pulumi: PulumiRunner, log: 
       try {
         const file = join(dir, "import.json");
         writeFileSync(file, JSON.stringify(importFileOf(specs), null, 2));
-        await run(["import", "--file", file, "--protect=false", "--generate-code=false", "--yes", "--skip-preview", "--stack", stack]);
+        const flags = ["--protect=false", "--generate-code=false", "--yes", "--skip-preview", "--stack", stack];
+        await run(["import", "--file", file, ...flags], `pulumi import --file <${specs.length} resources> ${flags.join(" ")}`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
