@@ -5,7 +5,7 @@
  * Pulumi CLI failed (tools/doctor/index.ts EXIT; docs/operations.md).
  */
 import { resolve } from "node:path";
-import { parseCommandLine, USAGE_ERROR } from "../commandLine";
+import { parseCommandLine, processIO, USAGE_ERROR } from "../commandLine";
 import { runDoctor, type DoctorOptions } from "./index";
 import { renderJson, renderText } from "./render";
 
@@ -30,13 +30,7 @@ const USAGE = `usage: npm run doctor -- --stack <name> [--json] [--fix] [--local
 exit codes: 0 clean, 1 findings, 2 usage or credentials, 3 the org or the Pulumi CLI failed
 `;
 
-const processIO: DoctorIO = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  env: process.env,
-};
-
-export async function runDoctorCli(argv: string[], io: DoctorIO = processIO): Promise<number> {
+export async function runDoctorCli(argv: string[], io: DoctorIO = { ...processIO, env: process.env }): Promise<number> {
   const args = parseCommandLine(
     argv,
     {
