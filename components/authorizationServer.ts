@@ -2,6 +2,7 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClaimSpec, TokenLifetimes } from "./config";
 import { DEFAULT_SERVER_NAME, Okta, OKTA_JWKS_PATH, REQUIRED_SCOPE, REQUIRED_SCOPE_DESCRIPTION } from "./facts";
+import { MARKER_FIELD_LIMITS, markedDescription, stackMarker } from "./naming";
 import { CLIENT_APPS } from "./platform";
 import type { ServerPlan } from "./topology";
 
@@ -20,6 +21,8 @@ export interface AuthorizationServerArgs {
   issuerMode?: string;
   /** Refuse to delete a server this stack created. */
   protect: boolean;
+  /** `<project>/<stack>`, for the marker on the access policy. */
+  stackId: string;
 }
 
 /**
@@ -114,12 +117,17 @@ export class AuthorizationServer extends pulumi.ComponentResource {
       );
     }
 
+    const policyName = `${key}-access-policy`;
     const policy = new okta.auth.ServerPolicy(
-      `${key}-access-policy`,
+      policyName,
       {
         authServerId: server.id,
         name: args.accessPolicyName,
-        description: `Stacklok clients on ${plan.name}: ${plan.clients.map(describeClient).join(", ")}`,
+        description: markedDescription(
+          `Stacklok clients on ${plan.name}: ${plan.clients.map(describeClient).join(", ")}`,
+          stackMarker(args.stackId, policyName),
+          MARKER_FIELD_LIMITS.policyDescription,
+        ),
         priority: 1,
         clientWhitelists: args.clientIds === Okta.allClients ? [Okta.allClients] : args.clientIds,
         status: Okta.status.active,

@@ -2,7 +2,7 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import type { StacklokIdentityConfig } from "./config";
 import { CLOUD_UI_CALLBACK_PATH, CLOUD_UI_POST_LOGOUT_PATH, Okta } from "./facts";
-import { oktaNames } from "./naming";
+import { MARKER_FIELD_LIMITS, oktaNames, stackMarker } from "./naming";
 
 /** An OIDC app's settings, in the values Okta's API takes. */
 export interface AppSpec {
@@ -85,6 +85,8 @@ export interface OAuthAppArgs {
   authenticationPolicyId?: string;
   /** Refuse to delete the app (a new app means a new client ID for every user). */
   protect: boolean;
+  /** `<project>/<stack>`, for the marker in the app's admin note. */
+  stackId: string;
 }
 
 /** An Okta OIDC app and its authoritative group assignment. */
@@ -97,11 +99,17 @@ export class OAuthApp extends pulumi.ComponentResource {
   constructor(name: string, args: OAuthAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stacklok:identity:OAuthApp", name, {}, opts);
     const { spec } = args;
+    // The admin note (settings.notes.admin, seen by admins only) carries the
+    // stack's marker; changing it updates the app in place (admin_note is not
+    // ForceNew in terraform-provider-okta app.go). Project and stack names are
+    // at most 100 characters each, so the marker fits the note's 250.
+    const marker = stackMarker(args.stackId, name);
 
     const app = new okta.app.OAuth(
       name,
       {
         label: spec.label,
+        ...(marker.length <= MARKER_FIELD_LIMITS.appAdminNote ? { adminNote: marker } : {}),
         type: spec.type,
         tokenEndpointAuthMethod: spec.tokenEndpointAuthMethod,
         pkceRequired: spec.pkceRequired,

@@ -14,7 +14,7 @@ import type {
 } from "./contract";
 import { Okta, REQUIRED_SCOPE } from "./facts";
 import { platformRoleBinding, renderMcpManifestsYaml, renderPlatformRoleBindingYaml } from "./manifests";
-import { oktaNames, type OktaNames } from "./naming";
+import { MARKER_FIELD_LIMITS, markedDescription, oktaNames, stackMarker, type OktaNames } from "./naming";
 import { cliAppSpec, cloudUiAppSpec, OAuthApp, type AppSpec } from "./oauthApp";
 import { CLIENT_APP_KEYS, CLIENT_APPS, type ClientApp } from "./platform";
 import type { ServerKey, Topology } from "./topology";
@@ -101,7 +101,7 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     this.apps = Object.fromEntries(
       CLIENT_APP_KEYS.map((client) => [
         client,
-        new OAuthApp(CLIENT_APPS[client].name, { spec: specs[client], groupIds, ...appPolicy, protect: config.protect }, { parent: this }),
+        new OAuthApp(CLIENT_APPS[client].name, { spec: specs[client], groupIds, ...appPolicy, protect: config.protect, stackId }, { parent: this }),
       ]),
     ) as Record<ClientApp, OAuthApp>;
 
@@ -127,6 +127,7 @@ export class PlatformIdentity extends pulumi.ComponentResource {
             // still covers it in a destroy. The platform's own servers hold the issuers every
             // chart carries, and stay protected like the apps.
             protect: config.protect && plan.mcpServer === undefined,
+            stackId,
           },
           { parent: this },
         ),
@@ -149,11 +150,12 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     const { config } = args;
     const ids: pulumi.Input<string>[] = [];
     if (config.access.createGroup) {
+      const resourceName = "access-group";
       const group = new okta.group.Group(
-        "access-group",
+        resourceName,
         {
           name: groupName,
-          description: `People who may sign in to Stacklok Enterprise (${config.environment}); managed by Pulumi stack ${args.stackId}`,
+          description: markedDescription(`People who may sign in to Stacklok Enterprise (${config.environment})`, stackMarker(args.stackId, resourceName), MARKER_FIELD_LIMITS.description),
         },
         { parent: this, protect: config.protect },
       );
@@ -175,11 +177,16 @@ export class PlatformIdentity extends pulumi.ComponentResource {
     const { config } = args;
     const ids: pulumi.Input<string>[] = [];
     if (config.admins.createGroup) {
+      const resourceName = "admin-group";
       const group = new okta.group.Group(
-        "admin-group",
+        resourceName,
         {
           name: groupName,
-          description: `Stacklok Enterprise administrators (${config.environment}): registry roles and the platform's writer role; managed by Pulumi stack ${args.stackId}`,
+          description: markedDescription(
+            `Stacklok Enterprise administrators (${config.environment}): registry roles and the platform's writer role`,
+            stackMarker(args.stackId, resourceName),
+            MARKER_FIELD_LIMITS.description,
+          ),
         },
         { parent: this, protect: config.protect },
       );

@@ -5,7 +5,7 @@
  */
 import type { McpServerConfig, StacklokIdentityConfig } from "./config";
 import { DEFAULT_SERVER_NAME } from "./facts";
-import { managedByMarker, oktaNames } from "./naming";
+import { MARKER_FIELD_LIMITS, markedDescription, oktaNames, stackMarker } from "./naming";
 import {
   CLIENT_OF,
   COMPONENT_KINDS,
@@ -37,6 +37,7 @@ export interface ServerPlan {
   /** Adopt Okta's pre-provisioned `default` server instead of creating one. */
   adoptDefault: boolean;
   name: string;
+  /** Carries the stack's marker (`stackMarker`), with the server key as the Pulumi name. */
   description: string;
   /** Always one: Okta refuses a server with any other number (the policy pack checks it too). */
   audiences: string[];
@@ -73,7 +74,7 @@ function serverPlan(
     key,
     adoptDefault: key === "default",
     name,
-    description: `Stacklok Enterprise: tokens for the ${what} (${config.environment}), ${managedByMarker(stackId)}`,
+    description: markedDescription(`Stacklok Enterprise: tokens for the ${what} (${config.environment})`, stackMarker(stackId, key), MARKER_FIELD_LIMITS.description),
     // One audience: the components it serves share it in single mode (the
     // config resolves them to the same value), and Okta refuses a second.
     audiences: [...new Set(components.map((c) => config.audiences[c]))],
@@ -122,7 +123,7 @@ function mcpServerPlan(mcp: McpServerConfig, name: string, config: StacklokIdent
     key: mcpServerKey(mcp.name),
     adoptDefault: false,
     name,
-    description: `Stacklok Enterprise ${kind.title} ${mcp.name} tokens (${config.environment}), ${managedByMarker(stackId)}`,
+    description: markedDescription(`Stacklok Enterprise ${kind.title} ${mcp.name} tokens (${config.environment})`, stackMarker(stackId, mcpServerKey(mcp.name)), MARKER_FIELD_LIMITS.description),
     audiences: [mcp.audience],
     issuesRequiredScope: kind.audience.requiresScope,
     clients: [kind.audience.client],

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { defaultServerFindings, defaultServerIssuerMode } from "../components/defaultServer";
-import { managedByMarker, ownerFromDescription } from "../components/naming";
+import { ownerFromDescription, stackMarker } from "../components/naming";
 import { baseConfig, oktaResources, runProgram } from "./support/program";
 
 const ours = "enterprise-manager";
-const described = (stackId: string) => `Stacklok Enterprise: tokens for the Enterprise Manager and Cloud UI (dev), ${managedByMarker(stackId)}`;
+const described = (stackId: string) => `Stacklok Enterprise: tokens for the Enterprise Manager and Cloud UI (dev); ${stackMarker(stackId, "default")}`;
 const AUTH_SERVER_DEFAULT = "okta:index/authServerDefault:AuthServerDefault";
 
 describe("the ownership marker", () => {
   it("round-trips the stack id through a server description", () => {
     expect(ownerFromDescription(described("stacklok-identity/dev"))).toBe("stacklok-identity/dev");
+    // The first format, written by earlier versions, had no Pulumi name.
+    expect(ownerFromDescription("Stacklok Enterprise: tokens for the Enterprise Manager and Cloud UI (dev), managed by Pulumi stack p/old")).toBe("p/old");
     expect(ownerFromDescription("Default Authorization Server for your Applications")).toBeUndefined();
     expect(ownerFromDescription(undefined)).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { OktaType } from "../components/facts";
+import { markerIn } from "../components/naming";
 import { baseConfig, findResource, oktaResources, resourcesOfType, runProgram, type RunResult } from "./support/program";
 
 const T = OktaType;
@@ -142,7 +143,7 @@ describe("the adopted default server", () => {
     // explicitly so the provider's Read does not diff it on every preview.
     expect(server.inputs["issuerMode"]).toBe("ORG_URL");
     expect(server.inputs["description"]).toBe(
-      "Stacklok Enterprise: tokens for the Enterprise Manager and Cloud UI (dev), managed by Pulumi stack stacklok-identity/dev",
+      "Stacklok Enterprise: tokens for the Enterprise Manager and Cloud UI (dev); resource default managed by Pulumi stack stacklok-identity/dev",
     );
   });
 
@@ -152,7 +153,7 @@ describe("the adopted default server", () => {
     expect(em.inputs).toMatchObject({ name: "stacklok-dev-enterprise-manager", audiences: ["enterprise-manager"], issuerMode: "ORG_URL", credentialsRotationMode: "AUTO" });
     expect(ui.inputs).toMatchObject({ name: "stacklok-dev-cloud-ui", audiences: ["cloud-ui"], issuerMode: "ORG_URL", credentialsRotationMode: "AUTO" });
     // The component's title follows the product name without repeating "Enterprise".
-    expect(em.inputs["description"]).toMatch(/^Stacklok Enterprise: tokens for the Enterprise Manager \(dev\), /);
+    expect(em.inputs["description"]).toMatch(/^Stacklok Enterprise: tokens for the Enterprise Manager \(dev\); /);
   });
 });
 
@@ -400,5 +401,41 @@ describe("protection", () => {
       expect(resource.options.protect, resource.name).toBe(true);
     }
     expect(findResource(perComponent, T.oauthApp, "cli-desktop").options.protect).toBe(false);
+  });
+});
+
+describe("the stack's marker on every object Okta keeps one for", () => {
+  const markerOf = (run: RunResult, type: string, name: string, field: string) => markerIn(findResource(run, type, name).inputs[field] as string);
+
+  it("names the stack and the Pulumi name on servers, policies, apps and groups, in every mode", () => {
+    for (const [run, servers] of [
+      [single, [[T.authServerDefault, "default"]]],
+      [singleCustom, [[T.authServer, "shared"]]],
+      [perComponent, [[T.authServer, "enterprise-manager"], [T.authServer, "cloud-ui"]]],
+    ] as const) {
+      for (const [type, key] of servers) {
+        expect(markerOf(run, type, key, "description")).toEqual({ stackId: "stacklok-identity/dev", name: key });
+        expect(markerOf(run, T.serverPolicy, `${key}-access-policy`, "description")).toEqual({ stackId: "stacklok-identity/dev", name: `${key}-access-policy` });
+      }
+      for (const app of ["cli-desktop", "cloud-ui"]) expect(markerOf(run, T.oauthApp, app, "adminNote")).toEqual({ stackId: "stacklok-identity/dev", name: app });
+      for (const group of ["access-group", "admin-group"]) expect(markerOf(run, T.group, group, "description")).toEqual({ stackId: "stacklok-identity/dev", name: group });
+    }
+  });
+
+  it("keeps what users see free of it: the scope's description and display name, the app labels", () => {
+    const scope = findResource(single, T.serverScope, "default-scope");
+    expect(JSON.stringify([scope.inputs["description"], scope.inputs["displayName"]])).not.toMatch(/Pulumi|stack/);
+    for (const app of resourcesOfType(single, T.oauthApp)) expect(String(app.inputs["label"])).not.toMatch(/Pulumi|stack/);
+    expect(findResource(single, T.userSchemaProperty, "roles-attribute").inputs["description"]).not.toMatch(/Pulumi stack/);
+  });
+
+  it("fits each field's limit: the policy description keeps the marker when the server name is long", async () => {
+    const run = await runProgram({ config: { ...baseConfig, mode: "per-component", environment: "e".repeat(32), mcpServers: [{ name: "m".repeat(32), resourceUrl: "https://mcp.example.com/x" }] } });
+    expect(run.error).toBeUndefined();
+    for (const policy of resourcesOfType(run, T.serverPolicy)) {
+      const description = String(policy.inputs["description"]);
+      expect(description.length).toBeLessThanOrEqual(255);
+      expect(markerIn(description)).toEqual({ stackId: "stacklok-identity/dev", name: policy.name });
+    }
   });
 });

@@ -173,6 +173,20 @@ describe("OIDC app body (resource_okta_app_oauth.go buildAppOAuthV6)", () => {
     expect(asRecord(asRecord(body["credentials"])["oauthClient"])).toMatchObject({ client_id: "0oaX", client_secret: "s3cret" });
   });
 
+  it("sends the admin note in settings.notes only when set (BuildAppNotesV6), and reads it back so it does not diff", () => {
+    const marked = { ...cliApp, adminNote: "resource cli-desktop managed by Pulumi stack p/prod" };
+    expect(asRecord(appBody(marked, true)["settings"])["notes"]).toEqual({ admin: "resource cli-desktop managed by Pulumi stack p/prod" });
+    expect(asRecord(appBody(cliApp, true)["settings"])["notes"]).toEqual({});
+    const answer = (body: Record<string, unknown>, notes: unknown) => ({ ...body, id: "0oa1", status: "ACTIVE", settings: { ...asRecord(body["settings"]), notes } });
+    const state = { ...marked, ...appState(answer(appBody(marked, true), { admin: marked.adminNote, enduser: null })) };
+    expect(state).toMatchObject({ adminNote: marked.adminNote, enduserNote: "" });
+    expect(changedInputs(oauthApp, marked, state)).toEqual([]);
+    // A note changed by hand in the admin console is put back, in place: the app is updated, not replaced.
+    const edited = { ...marked, ...appState(answer(appBody(marked, true), { admin: "edited by hand", enduser: null })) };
+    expect(changedInputs(oauthApp, marked, edited)).toEqual(["adminNote"]);
+    expect(oauthApp.replaceKeys).not.toContain("adminNote");
+  });
+
   it("defaults pkce_required as the provider does when it is unset", () => {
     const { pkceRequired: _unset, ...rest } = cliApp;
     const web = { ...rest, type: "web", tokenEndpointAuthMethod: "client_secret_basic" };

@@ -89,6 +89,20 @@ describe("OIDC apps", () => {
     expect((await t.call("PUT", `/api/v1/apps/${created.body.id}`, after.body)).status).toBe(200);
   });
 
+  it("keeps the admin and end-user notes as sent (null when unset), and a replace replaces them", async () => {
+    const created = await t.call("POST", "/api/v1/apps?activate=true", { ...webAppBody("noted"), settings: { ...webAppBody("noted").settings, notes: { admin: "resource cloud-ui managed by Pulumi stack p/s" } } });
+    expect(created.status).toBe(200);
+    const id = String(created.body.id);
+    const notes = async () => ((await t.call("GET", `/api/v1/apps/${id}`)).body.settings as { notes: unknown }).notes;
+    expect(await notes()).toEqual({ admin: "resource cloud-ui managed by Pulumi stack p/s", enduser: null });
+    await t.call("PUT", `/api/v1/apps/${id}`, { ...webAppBody("noted"), settings: { ...webAppBody("noted").settings, notes: { admin: "changed", enduser: "for users" } } });
+    expect(await notes()).toEqual({ admin: "changed", enduser: "for users" });
+    await t.call("PUT", `/api/v1/apps/${id}`, webAppBody("noted"));
+    expect(await notes()).toEqual({ admin: null, enduser: null });
+    const plain = await t.call("POST", "/api/v1/apps?activate=true", webAppBody("unnoted"));
+    expect((plain.body.settings as { notes: unknown }).notes).toEqual({ admin: null, enduser: null });
+  });
+
   it("refuses SPEC or OKTA IdP-initiated login without an initiate_login_uri, or a web app without a redirect grant", async () => {
     const noUri = await t.call("POST", "/api/v1/apps", webAppBody("spec-no-uri", { idp_initiated_login: { mode: "SPEC", default_scope: [] } }));
     expect(noUri.status).toBe(400);

@@ -62,10 +62,30 @@ describe("okta:local command", () => {
     expect((await exit).code).toBe(0);
   });
 
+  it("starts with --faults and refuses a faults file naming the key", async () => {
+    const good = join(dir, "faults.yaml");
+    writeFileSync(good, "faults:\n  - kind: server-error\n    status: 503\n    route: GET /api/v1/users/me\n    count: 1\n");
+    const { child, firstLine, exit } = run(["--faults", good, "--api-token", "00faults-token"]);
+    const url = /(http:\/\/\S+)/.exec(await firstLine)?.[1];
+    const me = () => fetch(`${url}/api/v1/users/me`, { headers: { authorization: "SSWS 00faults-token" } });
+    expect((await me()).status).toBe(503);
+    expect((await me()).status).toBe(200);
+    child.kill("SIGTERM");
+    expect((await exit).code).toBe(0);
+
+    const bad = join(dir, "bad-faults.yaml");
+    writeFileSync(bad, "faults:\n  - kind: latency\n    ms: fast\n");
+    const refused = await run(["--faults", bad]).exit;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/faults file .*bad-faults\.yaml is not a valid okta-local faults file:\n {2}faults\[0\]\.ms: .*\(got "fast"\)/);
+    expect(refused.stdout).toBe("");
+  });
+
   it.each([
     [["--port", "http"], /--port must be an integer from 0 to 65535 \(got "http"\)/, 2],
     [["--colour"], /Unknown option '--colour'/, 2],
     [["--seed", "/nonexistent/seed.yaml"], /cannot read seed file \/nonexistent\/seed\.yaml/, 1],
+    [["--faults", "/nonexistent/faults.yaml"], /cannot read faults file \/nonexistent\/faults\.yaml/, 1],
   ])("refuses %j with a clear message", async (args, message, code) => {
     const { exit } = run(args);
     const result = await exit;

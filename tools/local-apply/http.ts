@@ -60,6 +60,8 @@ export class OktaHttp {
   constructor(
     orgUrl: string,
     private readonly apiToken: string,
+    /** `SSWS` for an API token; `Bearer` for an OAuth access token (the provider's `access_token`). */
+    private readonly scheme: "SSWS" | "Bearer" = "SSWS",
   ) {
     this.origin = new URL(orgUrl).origin;
   }
@@ -127,7 +129,7 @@ export class OktaHttp {
   private async raw(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = {
       Accept: "application/json",
-      Authorization: `SSWS ${this.apiToken}`,
+      Authorization: `${this.scheme} ${this.apiToken}`,
     };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const response = await fetch(this.origin + path, {

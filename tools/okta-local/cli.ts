@@ -1,19 +1,19 @@
 /**
- * `npm run okta:local -- [--port N] [--seed FILE] [--state FILE] [--api-token TOKEN]`.
+ * `npm run okta:local -- [--port N] [--seed FILE] [--state FILE] [--api-token TOKEN] [--faults FILE]`.
  * Prints one line with the org URL (and the generated API token) once listening;
  * SIGINT/SIGTERM close it.
  */
 import { parseArgs } from "node:util";
 import { start } from "./index";
 
-const USAGE = "usage: npm run okta:local -- [--port N] [--seed FILE] [--state FILE] [--api-token TOKEN]";
+const USAGE = "usage: npm run okta:local -- [--port N] [--seed FILE] [--state FILE] [--api-token TOKEN] [--faults FILE]";
 
 async function main(argv: string[]): Promise<number> {
-  let values: { port?: string; seed?: string; state?: string; "api-token"?: string; help?: boolean };
+  let values: { port?: string; seed?: string; state?: string; "api-token"?: string; faults?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: "string" }, seed: { type: "string" }, state: { type: "string" }, "api-token": { type: "string" }, help: { type: "boolean" } },
+      options: { port: { type: "string" }, seed: { type: "string" }, state: { type: "string" }, "api-token": { type: "string" }, faults: { type: "string" }, help: { type: "boolean" } },
       strict: true,
     }));
   } catch (error) {
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   });
   let org: Awaited<ReturnType<typeof start>>;
   try {
-    org = await start({ port, seed: values.seed, statePath: values.state, apiToken: values["api-token"] });
+    org = await start({ port, seed: values.seed, statePath: values.state, apiToken: values["api-token"], faults: values.faults });
   } catch (error) {
     process.stderr.write(`okta-local: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

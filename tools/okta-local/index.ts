@@ -12,10 +12,13 @@ import { timestamp } from "./management/shared";
 import { addUser } from "./management/users";
 import { registerOAuthRoutes } from "./oauth";
 import { applySeed, parseSeed, readSeedFile, type SeedFile } from "./seed";
-import { buildServer, type RequestLogEntry } from "./server";
+import { FaultPlan, parseFaults, readFaultsFile, type FaultsConfig, type FaultsFile } from "./faults";
+import { buildServer, type RequestLogEntry, type WriteListener } from "./server";
 import { randomSecret, Store } from "./store";
 
-export type { RequestLogEntry } from "./server";
+export type { CommittedWrite, RequestLogEntry, WriteListener } from "./server";
+export type { FaultKind, FaultRule, FaultsConfig, FaultsFile, FaultTag, RateLimitBucket, RateLimitPreset } from "./faults";
+export { FaultsError, parseFaults, RATE_LIMIT_BUCKETS, RATE_LIMIT_PRESETS } from "./faults";
 export type { SeedFile } from "./seed";
 export { SeedError } from "./seed";
 export { Store } from "./store";
@@ -35,6 +38,18 @@ export interface StartOptions {
   quiet?: boolean;
   /** The OAuth layer's clock, epoch seconds (fractional); tests move it to expire codes and tokens. */
   now?: () => number;
+  /** Faults in force from the start: a faults object or the path of a YAML/JSON faults file (docs/okta-local.md). */
+  faults?: FaultsFile | string;
+}
+
+/** The faults in force, changed while the org runs (the same as `/_local/faults`). */
+export interface OktaLocalFaults {
+  /** The plan in force, each rule's counters and each rate-limit bucket's window. */
+  get(): ReturnType<FaultPlan["describe"]>;
+  /** Replaces the plan (counters start again); throws FaultsError naming the key on bad input. */
+  set(faults: FaultsFile): FaultsConfig;
+  /** No faults, no enforced rate limits. */
+  clear(): void;
 }
 
 export interface OktaLocal {
@@ -44,6 +59,15 @@ export interface OktaLocal {
   store: Store;
   close(): Promise<void>;
   requests(): RequestLogEntry[];
+  faults: OktaLocalFaults;
+  /**
+   * Calls `listener` after each management write (a non-GET `/api/` request
+   * answered 2xx) is committed to the store and before its answer is sent; a
+   * returned promise holds the answer. Returns the listener's removal.
+   */
+  onWriteCommitted: (listener: WriteListener) => () => void;
+  /** How many management writes the org has committed since it started. */
+  writeCount: () => number;
 }
 
 /** The admin user the API token belongs to (`GET /api/v1/users/me`). */
@@ -52,12 +76,13 @@ export const ADMIN_LOGIN = "okta-local-admin@example.com";
 export async function start(options: StartOptions = {}): Promise<OktaLocal> {
   const host = options.host ?? "127.0.0.1";
   const seed = typeof options.seed === "string" ? readSeedFile(options.seed) : options.seed ? parseSeed(options.seed) : undefined;
+  const faultPlan = new FaultPlan(typeof options.faults === "string" ? readFaultsFile(options.faults) : parseFaults(options.faults ?? {}));
   // Okta API tokens are 42 characters starting with "00".
   const apiToken = options.apiToken ?? `00${randomSecret(30)}`;
   const log = options.quiet ? () => undefined : (message: string) => process.stderr.write(`okta-local: ${message}\n`);
 
   const store = new Store({ orgUrl: `http://${host}:${options.port ?? 0}`, statePath: options.statePath });
-  const { app, requestLog } = buildServer({ store, apiToken, log });
+  const { app, requestLog, onWriteCommitted, writeCount } = buildServer({ store, apiToken, log, faults: faultPlan });
   registerOAuthRoutes(app, {
     store,
     orgUrl: () => store.orgUrl,
@@ -87,6 +112,17 @@ export async function start(options: StartOptions = {}): Promise<OktaLocal> {
       await app.close();
     },
     requests: () => [...requestLog],
+    faults: {
+      get: () => faultPlan.describe(),
+      set: (faults) => {
+        const config = parseFaults(faults);
+        faultPlan.replace(config);
+        return config;
+      },
+      clear: () => faultPlan.replace(parseFaults({})),
+    },
+    onWriteCommitted,
+    writeCount,
   };
 }
 

@@ -16,10 +16,8 @@
  * ```
  * Unknown keys are refused so a typo does not silently drop a setting.
  */
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { z } from "zod";
-import { valueAt } from "./errors";
+import { issueLines, readDocument } from "./configFile";
 import { applySeededGroupNames, newGroup } from "./management/groups";
 import { addUser } from "./management/users";
 import type { OktaJson, Store } from "./store";
@@ -56,12 +54,7 @@ export class SeedError extends Error {}
 export function parseSeed(input: unknown, source = "seed"): ParsedSeed {
   const result = seedFileSchema.safeParse(input ?? {});
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const key = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "(top level)";
-      const value = valueAt(input, issue.path);
-      return `  ${key}: ${issue.message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`;
-    });
-    throw new SeedError(`${source} is not a valid okta-local seed:\n${lines.join("\n")}`);
+    throw new SeedError(`${source} is not a valid okta-local seed:\n${issueLines(result.error, input).join("\n")}`);
   }
   const logins = new Set<string>();
   for (const [index, user] of result.data.users.entries()) {
@@ -73,19 +66,7 @@ export function parseSeed(input: unknown, source = "seed"): ParsedSeed {
 }
 
 export function readSeedFile(path: string): ParsedSeed {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new SeedError(`cannot read seed file ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (error) {
-    throw new SeedError(`seed file ${path} is not YAML: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return parseSeed(document, `seed file ${path}`);
+  return parseSeed(readDocument(path, "seed file", (message) => new SeedError(message)), `seed file ${path}`);
 }
 
 /** Applies a seed; users and groups that already exist (by login, by name) are kept, so a reloaded state file is not duplicated. */

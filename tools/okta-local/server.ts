@@ -8,6 +8,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { randomBytes } from "node:crypto";
 import { bodyTooLarge, invalidToken, malformedBody, notEmulated, notFoundInPath, OktaApiError } from "./errors";
+import { FaultPlan, FaultsError, parseFaults, rateLimitExceeded, type FaultTag } from "./faults";
 import { appRoutes } from "./management/apps";
 import { authorizationServerRoutes } from "./management/authorizationServers";
 import { claimRoutes } from "./management/claims";
@@ -30,7 +31,26 @@ export interface RequestLogEntry {
   at: string;
   /** Okta's errorCode, for error answers. */
   errorCode?: string;
+  /** The faults this request met (docs/okta-local.md, "Faults"); absent when none. */
+  faults?: FaultTag[];
 }
+
+/** A management write (a non-GET `/api/` request answered 2xx), committed to the store, its answer not yet sent. */
+export interface CommittedWrite {
+  /** 1 for the org's first committed write, then 2, 3, … */
+  ordinal: number;
+  method: string;
+  /** Path and query. */
+  path: string;
+  status: number;
+}
+
+/**
+ * Called for each committed write before its answer leaves. A returned promise
+ * holds the answer until it settles, so a test can stop a client before the
+ * client hears that the write succeeded.
+ */
+export type WriteListener = (write: CommittedWrite) => void | Promise<void>;
 
 export interface ServerOptions {
   store: Store;
@@ -38,20 +58,25 @@ export interface ServerOptions {
   log: (message: string) => void;
   /** ASSUMPTION: Okta's body limit is not documented; okta-local refuses bodies over 1 MiB. */
   bodyLimit?: number;
+  /** The faults in force (none, and no enforced rate limits, when absent). */
+  faults?: FaultPlan;
+}
+
+export interface BuiltServer {
+  app: FastifyInstance;
+  requestLog: RequestLogEntry[];
+  ctx: ManagementContext;
+  faults: FaultPlan;
+  /** Adds a listener for committed writes; returns its removal. */
+  onWriteCommitted: (listener: WriteListener) => () => void;
+  /** How many management writes the org has committed. */
+  writeCount: () => number;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const REQUEST_LOG_LIMIT = 10_000;
 /** ASSUMPTION: no Okta id or name in a path is longer; a longer segment is answered as not found. */
 const MAX_PARAM_LENGTH = 2048;
-
-/**
- * Rate-limit headers as every recorded Okta answer carries them
- * (`X-Rate-Limit-Limit`, `-Remaining`, `-Reset` in epoch seconds). okta-local
- * counts requests per minute but never answers 429.
- * ASSUMPTION: a limit of 600 per minute, Okta's figure for many management endpoints.
- */
-const RATE_LIMIT_PER_MINUTE = 600;
 
 /** A proxy-form request line (`GET http://127.0.0.1:8080/api/v1/users/me HTTP/1.1`) is routed by its path. */
 export function originFormUrl(url: string | undefined): string {
@@ -67,11 +92,16 @@ export function originFormUrl(url: string | undefined): string {
   return url;
 }
 
-export function buildServer(options: ServerOptions): { app: FastifyInstance; requestLog: RequestLogEntry[]; ctx: ManagementContext } {
+export function buildServer(options: ServerOptions): BuiltServer {
   const { store, apiToken, log } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const requestLog: RequestLogEntry[] = [];
   const ctx: ManagementContext = { store, orgUrl: () => store.orgUrl, log };
+  const faults = options.faults ?? new FaultPlan();
+  const writeListeners = new Set<WriteListener>();
+  let writes = 0;
+  /** The faults each request met, and whether its connection is to be dropped. */
+  const met = new WeakMap<FastifyRequest, { tags: FaultTag[]; drop: boolean }>();
 
   const app = Fastify({
     logger: false,
@@ -108,36 +138,42 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; req
     }
   });
 
-  let windowStart = 0;
-  let windowCount = 0;
   app.addHook("onRequest", async (request, reply) => {
-    const nowSeconds = Math.floor(Date.now() / 1000);
-    const minute = nowSeconds - (nowSeconds % 60);
-    if (minute !== windowStart) {
-      windowStart = minute;
-      windowCount = 0;
-    }
-    windowCount += 1;
-    void reply.headers({
-      "x-okta-request-id": request.id,
-      "x-rate-limit-limit": String(RATE_LIMIT_PER_MINUTE),
-      "x-rate-limit-remaining": String(Math.max(0, RATE_LIMIT_PER_MINUTE - windowCount)),
-      "x-rate-limit-reset": String(minute + 60),
-    });
+    if (request.url.startsWith("/_local/")) return;
+    const path = request.url.split("?")[0] ?? request.url;
+    // Every answer carries its bucket's rate-limit headers (Okta's rate-limit best practices).
+    const { headers, exceeded } = faults.account(request.method, path);
+    void reply.headers({ "x-okta-request-id": request.id, ...headers });
     // The management API wants `Authorization: SSWS <token>`; anything else is E0000011 (Okta error catalogue).
     if (request.url.startsWith("/api/")) {
       const header = request.headers.authorization ?? "";
       const match = /^SSWS\s+(\S+)$/i.exec(header);
       if (!match || match[1] !== apiToken) throw invalidToken();
     }
+    const decision = faults.decide(request.method, path);
+    const tags = exceeded ? [exceeded, ...decision.tags] : decision.tags;
+    if (tags.length > 0) met.set(request, { tags, drop: decision.drop });
+    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+    if (exceeded) throw rateLimitExceeded();
+    if (decision.answer) throw decision.answer;
   });
 
   app.addHook("onSend", async (request, reply, payload) => {
     const errorCode = reply.statusCode >= 400 && typeof payload === "string" ? /"errorCode":"([^"]+)"/.exec(payload)?.[1] : undefined;
-    if (!request.url.startsWith("/_local/")) {
-      // A long-running org keeps the most recent entries only.
-      if (requestLog.length >= REQUEST_LOG_LIMIT) requestLog.splice(0, requestLog.length - REQUEST_LOG_LIMIT + 1);
-      requestLog.push({ method: request.method, path: request.url, status: reply.statusCode, requestId: request.id, at: new Date().toISOString(), ...(errorCode ? { errorCode } : {}) });
+    if (request.url.startsWith("/_local/")) return payload;
+    const fault = met.get(request);
+    // A long-running org keeps the most recent entries only.
+    if (requestLog.length >= REQUEST_LOG_LIMIT) requestLog.splice(0, requestLog.length - REQUEST_LOG_LIMIT + 1);
+    requestLog.push({ method: request.method, path: request.url, status: reply.statusCode, requestId: request.id, at: new Date().toISOString(), ...(errorCode ? { errorCode } : {}), ...(fault ? { faults: fault.tags } : {}) });
+    if (request.url.startsWith("/api/") && request.method !== "GET" && request.method !== "HEAD" && reply.statusCode < 300) {
+      writes += 1;
+      const write: CommittedWrite = { ordinal: writes, method: request.method, path: request.url, status: reply.statusCode };
+      for (const listener of [...writeListeners]) await listener(write);
+    }
+    if (fault?.drop) {
+      // The route has run (a write is committed); the client never hears the answer.
+      reply.hijack();
+      request.raw.socket.destroy();
     }
     return payload;
   });
@@ -159,12 +195,36 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; req
   }
 
   app.get("/_local/requests", () => requestLog);
+  app.get("/_local/faults", () => faults.describe());
+  app.put("/_local/faults", (request, reply) => {
+    try {
+      faults.replace(parseFaults(request.body, "PUT /_local/faults"));
+    } catch (error) {
+      if (error instanceof FaultsError) return reply.code(400).send({ error: error.message });
+      throw error;
+    }
+    return faults.describe();
+  });
+  app.delete("/_local/faults", (_request, reply) => {
+    faults.replace(parseFaults({}));
+    return reply.code(204).send();
+  });
   app.delete("/_local/requests", (_request, reply) => {
     requestLog.length = 0;
     return reply.code(204).send();
   });
 
-  return { app, requestLog, ctx };
+  return {
+    app,
+    requestLog,
+    ctx,
+    faults,
+    onWriteCommitted: (listener) => {
+      writeListeners.add(listener);
+      return () => writeListeners.delete(listener);
+    },
+    writeCount: () => writes,
+  };
 }
 
 /** The path segment the router refused: the one that is not valid percent-encoding or is too long. */

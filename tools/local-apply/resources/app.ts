@@ -83,7 +83,8 @@ export function appBody(inputs: Props, isNew: boolean, stateSecret = ""): Json {
     };
   }
 
-  const settings: Json = { oauthClient: client, notes: {} };
+  // BuildAppNotesV6: each note only when set (GetOk skips an empty string).
+  const settings: Json = { oauthClient: client, notes: omitEmpty({ admin: str(inputs, "adminNote"), enduser: str(inputs, "enduserNote") }) };
   if (inputs["implicitAssignment"] === true) settings["implicitAssignment"] = true;
   // BuildAppVisibilityV6 starts from NewApplicationVisibilityHideWithDefaults,
   // which sets both keys false, and only overrides the ones set true: both
@@ -137,6 +138,9 @@ export function appState(app: Json): Props {
     grantTypes: list(client["grant_types"]),
     postLogoutRedirectUris: list(client["post_logout_redirect_uris"]),
     implicitAssignment: settings["implicitAssignment"] === true,
+    // notes.GetAdmin()/GetEnduser(): a null note reads as "".
+    adminNote: asJson(settings["notes"])["admin"] ?? "",
+    enduserNote: asJson(settings["notes"])["enduser"] ?? "",
     // Set on every read, null and absent reading as "" (GetClientUri and the like).
     clientUri: client["client_uri"] ?? "",
     logoUri: client["logo_uri"] ?? "",
@@ -240,8 +244,8 @@ export const oauthApp: ResourceMapping = {
   type: "okta:app/oAuth:OAuth",
   source: "okta/services/idaas/resource_okta_app_oauth.go",
   inputs: [
-    "accessibilitySelfService", "authenticationPolicy", "autoKeyRotation", "autoSubmitToolbar", "clientBasicSecret", "clientId",
-    "clientUri", "consentMethod", "grantTypes", "hideIos", "hideWeb", "implicitAssignment", "issuerMode", "jwksUri", "label",
+    "accessibilitySelfService", "adminNote", "authenticationPolicy", "autoKeyRotation", "autoSubmitToolbar", "clientBasicSecret", "clientId",
+    "clientUri", "consentMethod", "enduserNote", "grantTypes", "hideIos", "hideWeb", "implicitAssignment", "issuerMode", "jwksUri", "label",
     "loginMode", "loginScopes", "loginUri", "logoUri", "omitSecret", "pkceRequired", "policyUri", "postLogoutRedirectUris",
     "redirectUris", "refreshTokenLeeway", "refreshTokenRotation", "responseTypes", "skipAuthenticationPolicy", "status",
     "tokenEndpointAuthMethod", "tosUri", "type", "userNameTemplate", "userNameTemplatePushStatus", "userNameTemplateSuffix",

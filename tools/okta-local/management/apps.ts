@@ -56,6 +56,8 @@ const oidcAppBody = z.looseObject({
   accessibility: z.looseObject({ selfService: z.boolean().optional() }).optional(),
   settings: z.looseObject({
     implicitAssignment: z.boolean().optional(),
+    // Notes for admins and for end users (ApplicationSettingsNotes); recorded back as sent, null when unset.
+    notes: z.looseObject({ admin: z.string().nullable().optional(), enduser: z.string().nullable().optional() }).optional(),
     oauthClient: z.looseObject({
       application_type: z.enum(["web", "native", "browser", "service"]).optional(),
       // Okta's spec caps client_uri and logo_uri at 1024 characters (OpenIdConnectApplicationSettingsClient).
@@ -83,6 +85,16 @@ const oidcAppBody = z.looseObject({
   }),
 });
 type OidcAppBody = z.infer<typeof oidcAppBody>;
+
+/**
+ * `settings.notes` as Okta returns it: each note as sent, null when unset
+ * (TFV: `"notes":{"admin":"note 1","enduser":null}`, and `{admin: null,
+ * enduser: null}` for apps created without notes). ASSUMPTION: a PUT replaces
+ * both notes, so one left out is cleared, as the other settings a PUT carries.
+ */
+function appNotes(body: OidcAppBody): OktaJson {
+  return { admin: body.settings.notes?.admin ?? null, enduser: body.settings.notes?.enduser ?? null };
+}
 
 /**
  * The OIDC client rules okta-local enforces, each from Okta's management API spec:
@@ -278,7 +290,7 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
           // client_id is the app id (recorded).
           oauthClient: { ...credentials, client_id: id },
         },
-        settings: { app: {}, notifications: { vpn: { network: { connection: "DISABLED" }, message: null, helpUrl: null } }, manualProvisioning: false, implicitAssignment: body.settings.implicitAssignment ?? false, notes: { admin: null, enduser: null }, oauthClient: settings },
+        settings: { app: {}, notifications: { vpn: { network: { connection: "DISABLED" }, message: null, helpUrl: null } }, manualProvisioning: false, implicitAssignment: body.settings.implicitAssignment ?? false, notes: appNotes(body), oauthClient: settings },
       };
       s.apps[id] = stored;
       if (issuesSecret) s.clientSecrets[id] = body.credentials?.oauthClient?.client_secret ?? randomSecret(48);
@@ -306,7 +318,7 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
         accessibility,
         visibility,
         credentials: { ...currentCredentials, oauthClient: { ...credentials, client_id: id } },
-        settings: { ...(current.settings as OktaJson), implicitAssignment: body.settings.implicitAssignment ?? false, oauthClient: settings },
+        settings: { ...(current.settings as OktaJson), implicitAssignment: body.settings.implicitAssignment ?? false, notes: appNotes(body), oauthClient: settings },
       });
       // ASSUMPTION: PUT keeps the secret unless the body sets one; a method without secrets drops it.
       if (!issuesSecret) delete s.clientSecrets[id];
