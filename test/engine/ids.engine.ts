@@ -51,7 +51,8 @@ describe("switching mode on the dev example stack", () => {
       ];
       for (const change of switches) {
         await change.set();
-        const steps = plannedSteps(await stack.preview(["--json"]));
+        // --show-sames: without it the JSON leaves out every resource that stays as it is.
+        const steps = plannedSteps(await stack.preview(["--json", "--show-sames"]));
         for (const app of apps) expect({ app, step: steps[app] }).toEqual({ app, step: "same" });
         expect(Object.values(steps).filter((op) => op.includes("replace"))).toEqual([]);
         const up = await stack.up();
@@ -94,7 +95,8 @@ describe("a single-mode stack that adopted default, destroyed", () => {
       const untouched = inventory(await stack.org.state());
       await stack.configSet("stacklok-identity:authorizationServer", "default");
       const up = await stack.up();
-      expectPolicyClean(up.run);
+      // The program says what adopting default costs other apps (components/defaultServer.ts).
+      expectPolicyClean(up.run, { warnings: [/Adopting Okta's "default" authorization server replaces its audience "api:\/\/default"/] });
       const outputs = parseOutputs(await stack.outputs({ showSecrets: true }));
       expect(outputs.enterpriseManager.issuer).toBe(`${stack.org.url}/oauth2/default`);
       await stack.destroy();

@@ -143,11 +143,16 @@ export function inventory(state: OrgState) {
  * servers (with their scopes, claims and policies) or groups, and the
  * org-wide roles attribute, kept by retainOnDelete.
  */
-export function expectOnlyRolesAttributeLeft(untouched: ReturnType<typeof inventory>, after: ReturnType<typeof inventory>): void {
+export function expectOnlyRolesAttributeLeft(
+  untouched: ReturnType<typeof inventory>,
+  after: ReturnType<typeof inventory>,
+  /** The attribute the stack manages (`manageRolesAttribute`), if any. */
+  rolesAttribute: string | undefined = "roles",
+): void {
   expect(after.apps).toEqual(untouched.apps);
   expect(after.authorizationServers).toEqual(untouched.authorizationServers);
   expect(after.groups).toEqual(untouched.groups);
-  expect(after.userSchemaCustomProperties).toEqual([...untouched.userSchemaCustomProperties, "roles"].sort());
+  expect(after.userSchemaCustomProperties).toEqual([...new Set([...untouched.userSchemaCustomProperties, ...(rolesAttribute === undefined ? [] : [rolesAttribute])])].sort());
 }
 
 export function defaultServer(state: OrgState): Record<string, unknown> {

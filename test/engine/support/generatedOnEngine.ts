@@ -5,9 +5,10 @@
  * seeded user's sign-in equal to the plan, and a destroy that leaves only
  * what the docs list.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import type { OktaLocal } from "../../../tools/okta-local/index";
 import { expectOnlyRolesAttributeLeft, inventory, seedFor, stackFile, startOrg } from "../../e2e/support/harness";
 import type { GeneratedStack } from "../../support/generatedStacks";
@@ -15,6 +16,23 @@ import { ProjectCopies } from "../../support/projectCopy";
 import { expectSignInsAsPlanned } from "./checks";
 import { PulumiProject } from "./pulumi";
 import { EngineStack, expectPolicyClean, failedRequests, resourceSummary, writes } from "./stack";
+
+/**
+ * The sample as a user writes it in a stack file. The arbitraries draw each
+ * value either typed or as the string the engine hands the program; the
+ * CLI checks a stack file's values against the types Pulumi.yaml declares
+ * ("configuration key 'cliRedirectUris' must be of type 'array<string>'"),
+ * so a key declared array, boolean or integer gets its typed value back.
+ */
+function typedForCli(projectDir: string, config: Record<string, unknown>): Record<string, unknown> {
+  const declared = (parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { config?: Record<string, { type?: string }> }).config ?? {};
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => {
+      const type = declared[key]?.type;
+      return [key, typeof value === "string" && (type === "array" || type === "boolean" || type === "integer") ? (JSON.parse(value) as unknown) : value];
+    }),
+  );
+}
 
 export function describeGeneratedOnEngine(cases: readonly (GeneratedStack & { index: number })[]): void {
   describe.each(cases.map((c) => ({ ...c, mode: c.config.mode })))("generated config #$index ($mode) on the real engine", ({ sample, config, index }) => {
@@ -27,7 +45,7 @@ export function describeGeneratedOnEngine(cases: readonly (GeneratedStack & { in
 
     beforeAll(async () => {
       project = new PulumiProject(copies, `generated-${index}`, (dir) =>
-        writeFileSync(join(dir, `Pulumi.${stackName}.yaml`), stackFile({ environment: config.environment, ...sample.config })),
+        writeFileSync(join(dir, `Pulumi.${stackName}.yaml`), stackFile(typedForCli(dir, { environment: config.environment, ...sample.config }))),
       );
       org = await startOrg(seedFor(config.environment));
       untouched = inventory(org.store.state);
@@ -40,11 +58,13 @@ export function describeGeneratedOnEngine(cases: readonly (GeneratedStack & { in
     });
 
     it("previews clean, applies, and converges", async () => {
+      // ALL_CLIENTS is valid and advisory by design: a config that asks for it gets the advisory, once per server.
+      const expected = { advisories: config.access.policyClients === "all-clients" ? ["okta-access-policy-explicit-clients"] : [] };
       const preview = await stack.preview();
-      expectPolicyClean(preview.run);
+      expectPolicyClean(preview.run, expected);
       expect(writes(preview.requests)).toEqual([]);
       const up = await stack.up();
-      expectPolicyClean(up.run);
+      expectPolicyClean(up.run, expected);
       expect(failedRequests(up.requests)).toEqual([]);
       expect(resourceSummary(up.run)["create"]).toBe(resourceSummary(preview.run)["create"]);
       const again = await stack.preview(["--refresh", "--expect-no-changes"]);
@@ -64,7 +84,7 @@ export function describeGeneratedOnEngine(cases: readonly (GeneratedStack & { in
       if (config.protect) await project.pulumi(["state", "unprotect", "--all", "--yes", "--stack", stackName]);
       const destroyed = await stack.destroy();
       expect(failedRequests(destroyed.requests)).toEqual([]);
-      expectOnlyRolesAttributeLeft(untouched, inventory(org.store.state));
+      expectOnlyRolesAttributeLeft(untouched, inventory(org.store.state), config.rolesAttribute);
     });
   });
 }

@@ -58,13 +58,15 @@ const VOLATILE = new Set([
 ]);
 
 /**
- * Lists compared as sets: the provider builds a rule's group and scope
- * lists from Terraform sets and sends them in hash order
- * (terraform-provider-okta `resource_okta_auth_server_policy_rule.go`,
+ * Lists compared as sets: the provider builds a policy's client list and a
+ * rule's grant type, scope and group lists from Terraform sets and sends them
+ * in hash order (terraform-provider-okta `resource_okta_auth_server_policy.go`
+ * `client_whitelist`, `resource_okta_auth_server_policy_rule.go`
+ * `grant_type_whitelist`, `scope_whitelist`, `group_whitelist`: all
  * `schema.TypeSet`), local-apply in the program's order. Okta keeps the
  * order it was sent; no Okta behaviour depends on it.
  */
-const SET_VALUED = [/\.conditions\.people\.groups\.include$/, /\.conditions\.scopes\.include$/];
+const SET_VALUED = [/\.conditions\.clients\.include$/, /\.conditions\.grantTypes\.include$/, /\.conditions\.people\.groups\.include$/, /\.conditions\.scopes\.include$/];
 
 /**
  * The org's management objects, comparable across two orgs: every id

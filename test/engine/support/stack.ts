@@ -147,20 +147,34 @@ export class EngineStack {
  */
 const ENGINE_DRIFT_WARNINGS = [/warning: using pulumi-resource-okta from \$PATH at /, /warning: resource plugin okta is expected to have version >=[\d.]+, but has /];
 
-/** `warning:` lines that are not the engine's known drift. */
-export function unexpectedWarnings(run: CommandRun): string[] {
+/** `warning:` lines that are not the engine's known drift, nor one of `expected`. */
+export function unexpectedWarnings(run: CommandRun, expected: readonly RegExp[] = []): string[] {
   return `${run.stdout}\n${run.stderr}`
     .split("\n")
-    .filter((line) => /\bwarning:/i.test(line) && !ENGINE_DRIFT_WARNINGS.some((known) => known.test(line)))
+    .filter((line) => /\bwarning:/i.test(line) && ![...ENGINE_DRIFT_WARNINGS, ...expected].some((known) => known.test(line)))
     .map((line) => line.trim())
     .filter((line, index, all) => all.indexOf(line) === index);
 }
 
-/** A preview or up the policy pack passed without a single violation or advisory, and nothing else warned. */
-export function expectPolicyClean(run: CommandRun): void {
-  expect(run.stdout, run.command).toMatch(/✅ stacklok-okta-guardrails@v\S+ \(local: policy\)/);
-  expect(run.stdout, run.command).not.toMatch(/\[(advisory|mandatory)\]|⚠️|can't run policy/);
-  expect(unexpectedWarnings(run), run.command).toEqual([]);
+export interface Expected {
+  /** Advisory policies the stack's own config asks for (e.g. `accessPolicyClients: all-clients`). */
+  advisories?: readonly string[];
+  /** Warnings the program gives on purpose for this config. */
+  warnings?: readonly RegExp[];
+}
+
+/**
+ * A preview or up the policy pack passed with no violation and no advisory
+ * but those `expected` names (each of which must then appear), and nothing
+ * else warned.
+ */
+export function expectPolicyClean(run: CommandRun, expected: Expected = {}): void {
+  const advisories = expected.advisories ?? [];
+  expect(run.stdout, run.command).toMatch(advisories.length === 0 ? /✅ stacklok-okta-guardrails@v\S+ \(local: policy\)/ : /stacklok-okta-guardrails@v\S+ \(local: policy\)/);
+  expect(run.stdout, run.command).not.toMatch(/\[mandatory\]|can't run policy/);
+  const reported = [...run.stdout.matchAll(/- \[advisory\]\s+(\S+)/g)].map((match) => match[1] ?? "");
+  expect([...new Set(reported)].sort(), run.command).toEqual([...new Set(advisories)].sort());
+  expect(unexpectedWarnings(run, expected.warnings), run.command).toEqual([]);
 }
 
 /** The "Resources:" summary, e.g. `{ create: 27 }` for "+ 27 to create" or "+ 27 created". */
