@@ -156,16 +156,21 @@ describe("OIDC apps", () => {
 
   it("serves the calls the provider makes after creating an app: idToken, okta-organization, ACCESS_POLICY, app policy", async () => {
     const { body: app } = await t.call("POST", "/api/v1/apps?activate=true", webAppBody("extras"));
+    // Recorded: the POST answers issuer and audience null; a GET answers the org URL and the client id.
     const idToken = await t.call("POST", `/api/v1/internal/apps/${app.id}/settings/oauth/idToken`, { issuerMode: "ORG_URL" });
     expect(idToken.status).toBe(200);
-    expect(idToken.body).toEqual({ issuer: t.url, orgUrl: null, customUrl: null, audience: app.id, issuerMode: "ORG_URL" });
-    expect((await t.call("GET", `/api/v1/internal/apps/${app.id}/settings/oauth/idToken`)).body).toEqual(idToken.body);
+    expect(idToken.body).toEqual({ issuer: null, orgUrl: null, customUrl: null, audience: null, issuerMode: "ORG_URL" });
+    expect((await t.call("GET", `/api/v1/internal/apps/${app.id}/settings/oauth/idToken`)).body).toEqual({ issuer: t.url, orgUrl: null, customUrl: null, audience: app.id, issuerMode: "ORG_URL" });
     const missing = await t.call("GET", "/api/v1/internal/apps/0oanothere/settings/oauth/idToken");
     expect(expectOktaError(missing.body).errorSummary).toBe("Not found: Resource not found: 0oanothere (OAuth2AppInstance)");
     const organization = await fetch(`${t.url}/.well-known/okta-organization`);
-    expect(await organization.json()).toMatchObject({ pipeline: "idx" });
+    expect(await organization.json()).toMatchObject({ pipeline: "idx", cell: expect.any(String) as unknown, settings: { itpEnabled: false } });
+    // A new org's preset app sign-on policies, "Any two factors" its default (recorded in orgs created 2025-26).
     const policies = await t.call<Json[]>("GET", "/api/v1/policies?type=ACCESS_POLICY");
-    expect(policies.body.filter((p) => p.system === true)).toHaveLength(1);
+    expect(policies.body.map((p) => p.name)).toEqual(["Okta Admin Console", "Okta Dashboard", "Okta Browser Plugin", "Any two factors", "Okta Account Management Policy"]);
+    expect(policies.body.filter((p) => p.system === true).map((p) => p.name)).toEqual(["Any two factors"]);
+    // Recorded on every OIDC app of an org without Identity Threat Protection.
+    expect(app).toMatchObject({ orn: `orn:okta:idp:${t.org.store.state.org.id}:apps:oidc_client:${String(app.id)}`, universalLogout: null, settings: { emOptInStatus: "NONE" } });
     const bind = await t.call("PUT", `/api/v1/apps/${app.id}/policies/${policies.body[0]?.id}`);
     expect(bind.status).toBe(204);
     expect((await t.call("PUT", `/api/v1/apps/${app.id}/policies/rstnothere`)).status).toBe(404);
@@ -300,7 +305,7 @@ describe("users", () => {
   });
 
   it("refuses a duplicate login and a login that is not an email address", async () => {
-    const body = { profile: { login: "dup@example.com", email: "dup@example.com", firstName: "D" } };
+    const body = { profile: { login: "dup@example.com", email: "dup@example.com", firstName: "D", lastName: "Dup" } };
     expect((await t.call("POST", "/api/v1/users", body)).status).toBe(200);
     expect(expectOktaError((await t.call("POST", "/api/v1/users", body)).body).errorSummary).toBe("Api validation failed: login");
     expect((await t.call("POST", "/api/v1/users", { profile: { ...body.profile, login: "not-an-email" } })).status).toBe(400);
@@ -314,11 +319,13 @@ describe("user schema", () => {
     expect(added.status).toBe(200);
     expect(added.body).toMatchObject({ $schema: "http://json-schema.org/draft-04/schema#", name: "user", type: "object" });
     const custom = (added.body.definitions as { custom: Json }).custom;
-    expect(custom.properties).toEqual({ stacklokRoles: { ...property, mutability: "READ_WRITE" } });
+    // Recorded: the property gains mutability READ_WRITE and loses required: false.
+    const { required: _notKept, ...kept } = property;
+    expect(custom.properties).toEqual({ stacklokRoles: { ...kept, mutability: "READ_WRITE" } });
     expect(custom.required).toEqual([]);
     const read = await t.call("GET", "/api/v1/meta/schemas/user/default");
     expect((read.body.definitions as { custom: Json }).custom.properties).toEqual(custom.properties);
-    expect(((read.body.definitions as { base: Json }).base).required).toEqual(["login", "firstName", "email"]);
+    expect(((read.body.definitions as { base: Json }).base).required).toEqual(["login", "firstName", "lastName", "email"]);
     const removed = await t.call("POST", "/api/v1/meta/schemas/user/default", { definitions: { custom: { id: "#custom", type: "object", properties: { stacklokRoles: null } } } });
     expect((removed.body.definitions as { custom: Json }).custom).toEqual({ id: "#custom", type: "object", properties: {} });
   });

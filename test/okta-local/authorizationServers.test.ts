@@ -29,9 +29,15 @@ describe("authorization servers", () => {
     expect(Date.parse(String(signing.nextRotation)) - Date.parse(String(signing.lastRotated))).toBe(90 * 86_400_000);
   });
 
-  it("gives a MANUAL server no nextRotation", async () => {
+  it("creates every server AUTO, and a PUT makes it MANUAL without nextRotation (recorded, TestAccResourceOktaAuthServer_gh299)", async () => {
     const { body } = await t.call("POST", "/api/v1/authorizationServers", { ...serverBody("manual"), credentials: { signing: { rotationMode: "MANUAL" } } });
-    expect((body.credentials as { signing: Json }).signing).not.toHaveProperty("nextRotation");
+    const created = (body.credentials as { signing: Json }).signing;
+    expect(created.rotationMode).toBe("AUTO");
+    expect(typeof created.nextRotation).toBe("string");
+    const updated = await t.call("PUT", `/api/v1/authorizationServers/${String(body.id)}`, { ...serverBody("manual"), credentials: { signing: { rotationMode: "MANUAL" } } });
+    const signing = (updated.body.credentials as { signing: Json }).signing;
+    expect(signing.rotationMode).toBe("MANUAL");
+    expect(signing).not.toHaveProperty("nextRotation");
   });
 
   it("refuses anything but exactly one audience with Okta's recorded E0000001", async () => {
@@ -64,6 +70,9 @@ describe("authorization servers", () => {
     expect(byName.email).toMatchObject({ claimType: "IDENTITY", valueType: "SYSTEM", conditions: { scopes: ["email"] }, alwaysIncludeInToken: true });
     expect(byName.email_verified).toMatchObject({ alwaysIncludeInToken: false });
     expect(byName.address).toMatchObject({ conditions: { scopes: ["address"] }, alwaysIncludeInToken: false });
+    // Recorded: SYSTEM claims carry no value, and Okta lists them in this order.
+    expect(byName.email).not.toHaveProperty("value");
+    expect(claims.body.map((c) => c.name).slice(0, 3)).toEqual(["middle_name", "zoneinfo", "website"]);
     expect(claims.body).toHaveLength(19);
     const policies = await t.call<Json[]>("GET", `/api/v1/authorizationServers/${server.id}/policies`);
     expect(policies.body).toEqual([]);
@@ -73,7 +82,10 @@ describe("authorization servers", () => {
     const { status, body } = await t.call("GET", "/api/v1/authorizationServers/default");
     expect(status).toBe(200);
     expect(body.id).toMatch(/^aus/);
-    expect(body).toMatchObject({ name: "default", default: true, audiences: ["api://default"], issuer: `${t.url}/oauth2/default` });
+    // Recorded (TestAccResourceOktaAuthServerDefault_crud): a new org's default server is DYNAMIC with MANUAL key rotation.
+    expect(body).toMatchObject({ name: "default", default: true, audiences: ["api://default"], issuer: `${t.url}/oauth2/default`, issuerMode: "DYNAMIC" });
+    expect((body.credentials as { signing: Json }).signing).toMatchObject({ rotationMode: "MANUAL" });
+    expect((body.credentials as { signing: Json }).signing).not.toHaveProperty("nextRotation");
     expect(((body._links as Json).self as Json).href).toBe(`${t.url}/api/v1/authorizationServers/default`);
     const byId = await t.call("GET", `/api/v1/authorizationServers/${body.id}`);
     expect(byId.body.id).toBe(body.id);

@@ -93,12 +93,12 @@ describe("bad input", () => {
 
   it("answers a bad limit with E0000001 and a bad activate flag with E0000001", async () => {
     expect(expectOktaError((await t.call("GET", "/api/v1/groups?limit=abc")).body).errorSummary).toBe("Api validation failed: limit");
-    expect(expectOktaError((await t.call("POST", "/api/v1/users?activate=maybe", { profile: { login: "a@example.com", email: "a@example.com", firstName: "A" } })).body).errorSummary).toBe("Api validation failed: activate");
+    expect(expectOktaError((await t.call("POST", "/api/v1/users?activate=maybe", { profile: { login: "a@example.com", email: "a@example.com", firstName: "A", lastName: "A" } })).body).errorSummary).toBe("Api validation failed: activate");
   });
 
   it("creates nothing when a change fails half-way (the store rolls back)", async () => {
     const before = JSON.stringify(t.org.store.state.users);
-    const answer = await t.call("POST", "/api/v1/users", { profile: { login: "half@example.com", email: "half@example.com", firstName: "H" }, groupIds: ["00gnothere"] });
+    const answer = await t.call("POST", "/api/v1/users", { profile: { login: "half@example.com", email: "half@example.com", firstName: "H", lastName: "H" }, groupIds: ["00gnothere"] });
     expect(answer.status).toBe(404);
     expect(JSON.stringify(t.org.store.state.users)).toBe(before);
   });

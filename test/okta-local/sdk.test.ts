@@ -185,7 +185,7 @@ describe("@okta/okta-sdk-nodejs against okta-local", () => {
     });
     expect(schema.definitions?.custom?.properties?.stacklokRoles).toBeDefined();
     const read = await client.schemaApi.getUserSchema({ schemaId: "default" });
-    expect(read.definitions?.base?.required).toEqual(["login", "firstName", "email"]);
+    expect(read.definitions?.base?.required).toEqual(["login", "firstName", "lastName", "email"]);
     expect(read.definitions?.custom?.properties?.stacklokRoles?.type).toBe("array");
   });
 });

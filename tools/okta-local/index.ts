@@ -6,7 +6,7 @@
 import { createSigningKey } from "./keys";
 import { addAuthorizationServer } from "./management/authorizationServers";
 import { EVERYONE, everyoneGroup, newGroup } from "./management/groups";
-import { defaultAccessPolicy } from "./management/org";
+import { presetAccessPolicies } from "./management/org";
 import { normaliseRuleConditions, tokenLifetimes } from "./management/policies";
 import { timestamp } from "./management/shared";
 import { addUser } from "./management/users";
@@ -128,8 +128,8 @@ export async function start(options: StartOptions = {}): Promise<OktaLocal> {
 
 /**
  * What every org has before anyone calls it: the org server's signing key,
- * the `default` authorization server, the BUILT_IN Everyone group, the system
- * app sign-on policy and the admin user behind the API token. Idempotent, so
+ * the `default` authorization server, the BUILT_IN Everyone group, the preset
+ * app sign-on policies and the admin user behind the API token. Idempotent, so
  * a reloaded state file keeps its ids.
  */
 async function provisionOrg(store: Store): Promise<void> {
@@ -146,18 +146,20 @@ async function provisionOrg(store: Store): Promise<void> {
       s.groups[id] = newGroup(id, EVERYONE, "All users in your organization", "BUILT_IN");
     }
     if (defaultKey) {
-      // Recorded default server: name "default", this description, audience api://default, `default: true`.
+      // Recorded default server: name "default", this description, audience api://default, `default: true`,
+      // issuerMode DYNAMIC and MANUAL key rotation (`TestAccResourceOktaAuthServerDefault_crud`).
       const server = addAuthorizationServer(s, { orgUrl: () => store.orgUrl, newId: (p) => store.newId(p) }, {
         name: "default",
         description: "Default Authorization Server for your Applications",
         audiences: ["api://default"],
+        issuerMode: "DYNAMIC",
+        rotationMode: "MANUAL",
         isDefault: true,
       }, defaultKey);
       addDefaultPolicy(s, String(server.id), String(everyoneGroup(s)?.id), (p) => store.newId(p));
     }
     if (!Object.values(s.orgPolicies).some((p) => p.type === "ACCESS_POLICY" && p.system === true)) {
-      const id = store.newId("rst");
-      s.orgPolicies[id] = defaultAccessPolicy(id);
+      for (const policy of presetAccessPolicies((p) => store.newId(p))) s.orgPolicies[String(policy.id)] = policy;
     }
     if (!s.users[s.adminUserId]) {
       const id = store.newId("00u");

@@ -122,7 +122,7 @@ export interface OrgState {
   orgPolicies: Record<string, OktaJson>;
   /** appId -> the ACCESS_POLICY (app sign-on policy) the app is bound to. */
   appAccessPolicies: Record<string, string>;
-  /** appId -> the internal idToken settings (`/api/v1/internal/apps/{id}/settings/oauth/idToken`). */
+  /** appId -> the internal idToken settings a POST stored (`/api/v1/internal/apps/{id}/settings/oauth/idToken`); `issuer` and `audience` are computed on read. */
   appIdTokenSettings: Record<string, OktaJson>;
   /** The user schema's `created`/`lastUpdated`. */
   userSchemaMeta: { created: string; lastUpdated: string };
@@ -239,7 +239,6 @@ export class Store {
       const move = (value: unknown): unknown =>
         typeof value === "string" && from && value.startsWith(from) ? to + value.slice(from.length) : value;
       for (const server of Object.values(s.authorizationServers)) server.issuer = move(server.issuer);
-      for (const settings of Object.values(s.appIdTokenSettings)) settings.issuer = move(settings.issuer);
       s.orgUrl = to;
     });
   }

@@ -39,7 +39,8 @@ const oidcAppBody = z.looseObject({
       oauthClient: z
         .looseObject({
           client_id: z.string().optional(),
-          client_secret: z.string().min(14, "a client secret has at least 14 characters").optional(),
+          // Recorded (`TestAccResourceOktaAppOauth_omitSecretSafeEnable`): an empty secret is accepted and Okta makes one.
+          client_secret: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(14, "a client secret has at least 14 characters").optional()),
           token_endpoint_auth_method: z.enum(["none", "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"]).optional(),
           pkce_required: z.boolean().optional(),
           autoKeyRotation: z.boolean().optional(),
@@ -81,8 +82,14 @@ const oidcAppBody = z.looseObject({
       refresh_token: z
         .looseObject({ rotation_type: z.enum(["ROTATE", "STATIC"]), leeway: z.number().int().min(0, "leeway is 0–60 seconds").max(60, "leeway is 0–60 seconds").optional() })
         .optional(),
+      participate_slo: z.boolean().optional(),
+      frontchannel_logout_uri: z.string().nullable().optional(),
+      frontchannel_logout_session_required: z.boolean().optional(),
+      network: z.looseObject({ connection: z.string() }).optional(),
+      jwks: z.looseObject({ keys: z.array(z.looseObject({})) }).optional(),
     }),
   }),
+  profile: z.looseObject({}).optional(),
 });
 type OidcAppBody = z.infer<typeof oidcAppBody>;
 
@@ -168,7 +175,11 @@ function oauthClientSettings(body: OidcAppBody): { credentials: OktaJson; settin
     idp_initiated_login: { mode: loginMode, default_scope: client.idp_initiated_login?.default_scope ?? [] },
     wildcard_redirect: client.wildcard_redirect ?? "DISABLED",
     dpop_bound_access_tokens: false,
-    participate_slo: false,
+    // Recorded: `network`, `jwks` and the front-channel logout settings are kept as sent and left out when not.
+    ...(client.network ? { network: client.network } : {}),
+    participate_slo: client.participate_slo ?? false,
+    ...(typeof client.frontchannel_logout_uri === "string" ? { frontchannel_logout_uri: client.frontchannel_logout_uri, frontchannel_logout_session_required: client.frontchannel_logout_session_required ?? false } : {}),
+    ...(client.jwks ? { jwks: client.jwks } : {}),
   };
   if (client.grant_types.includes("refresh_token")) {
     const rotation = client.refresh_token?.rotation_type ?? (applicationType === "browser" ? "ROTATE" : "STATIC");
@@ -181,6 +192,31 @@ function oauthClientSettings(body: OidcAppBody): { credentials: OktaJson; settin
   };
   // Only secret-based client authentication gets a secret (recorded: private_key_jwt apps have none).
   return { credentials, settings, issuesSecret: authMethod === "client_secret_basic" || authMethod === "client_secret_post" || authMethod === "client_secret_jwt" };
+}
+
+/**
+ * Client keys (`settings.oauthClient.jwks`) as Okta keeps them (recorded,
+ * `TestAccResourceOktaAppOauth_serviceWithJWKS`): each key gets an id (`pks…`),
+ * `status` ACTIVE and `use` null unless sent. A key sent again (same `kid`)
+ * keeps its id.
+ */
+function withClientKeyIds(settings: OktaJson, current: OktaJson | undefined, newId: (prefix: string) => string): OktaJson {
+  const keys = (settings.jwks as { keys?: OktaJson[] } | undefined)?.keys;
+  if (!keys) return settings;
+  const known = ((current?.jwks as { keys?: OktaJson[] } | undefined)?.keys ?? []).filter((k) => typeof k.kid === "string");
+  return {
+    ...settings,
+    jwks: {
+      keys: keys.map((key) => ({
+        ...key,
+        id: key.id ?? known.find((k) => k.kid === key.kid)?.id ?? newId("pks"),
+        status: key.status ?? "ACTIVE",
+        use: key.use ?? null,
+        // Recorded: an EC key sent without a curve comes back with `crv: null`.
+        ...(key.kty === "EC" ? { crv: key.crv ?? null } : {}),
+      })),
+    },
+  };
 }
 
 /**
@@ -214,6 +250,30 @@ function redirectUriProblem(uri: string): string | undefined {
   if (!URL.canParse(uri)) return "must be an absolute URI such as https://app.example.com/callback";
   if (uri.includes("#")) return "must not contain a fragment (#)";
   return undefined;
+}
+
+/**
+ * An OIDC app's user profile as Okta fills it from the user's (recorded,
+ * `TestAccDataSourceOktaAppUserAssignments_read`): the OpenID Connect standard
+ * claims, the names and email from the profile, `zoneinfo`
+ * America/Los_Angeles and `locale` en_US, the others null.
+ */
+function oidcAppUserProfile(user: OktaJson): OktaJson {
+  const text = (key: string): string | null => {
+    const value = user[key];
+    return typeof value === "string" ? value : null;
+  };
+  const fullName = [text("firstName"), text("lastName")].filter((part) => part !== null).join(" ");
+  const unset = ["street_address", "country", "website", "birthdate", "gender", "formatted", "profile", "locality", "middle_name", "picture", "nickname", "phone_number", "region", "postal_code"];
+  return {
+    ...Object.fromEntries(unset.map((key) => [key, null])),
+    zoneinfo: "America/Los_Angeles",
+    locale: "en_US",
+    given_name: text("firstName"),
+    family_name: text("lastName"),
+    name: fullName === "" ? null : fullName,
+    email: text("email"),
+  };
 }
 
 export function requireAppId(state: OrgState, appId: string): string {
@@ -261,20 +321,26 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
   });
 
   app.post("/api/v1/apps", (request) => {
-    const signOnMode = (request.body as { signOnMode?: unknown } | undefined)?.signOnMode;
+    const { signOnMode, name } = (request.body ?? {}) as { signOnMode?: unknown; name?: unknown };
     if (typeof signOnMode === "string" && signOnMode !== "OPENID_CONNECT") throw notEmulated("POST", `/api/v1/apps with signOnMode ${signOnMode}`);
+    // An OPENID_CONNECT app with another name is an Okta Integration Network catalog app (e.g. `strongdm`), whose
+    // settings come from Okta's catalog; okta-local has no catalog.
+    if (typeof name === "string" && name !== "oidc_client") throw notEmulated("POST", `/api/v1/apps for the catalog app ${name}`);
     const body = parseBody(oidcAppBody, request.body);
     const activate = booleanQuery(request, "activate", true);
     const { credentials, settings, issuesSecret } = oauthClientSettings(body);
     const { visibility, accessibility } = dashboardSettings(body);
     const created = store.mutate((s) => {
       const requestedId = body.credentials?.oauthClient?.client_id;
-      // ASSUMPTION: okta-local assigns client ids; a caller-chosen client_id (which Okta accepts) is refused rather than half-honoured.
-      if (requestedId !== undefined && requestedId !== "") throw validationFailed([{ field: "credentials.oauthClient.client_id", message: `okta-local assigns client ids (got ${JSON.stringify(requestedId)})` }]);
+      // Okta accepts a caller-chosen client_id (recorded, `TestAccResourceOktaAppOauth_clientBasicSecretWo`); okta-local's
+      // OAuth layer knows a client by its app id, so it answers 501 rather than half-honour one.
+      if (requestedId !== undefined && requestedId !== "") throw notEmulated("POST", "/api/v1/apps with a caller-chosen credentials.oauthClient.client_id");
       const id = store.newId("0oa");
       const now = timestamp();
       const stored: OktaJson = {
         id,
+        // Okta's resource name for the app (recorded); production orgs' partition is `okta`.
+        orn: `orn:okta:idp:${s.org.id}:apps:${body.name}:${id}`,
         name: body.name,
         label: body.label,
         status: activate ? "ACTIVE" : "INACTIVE",
@@ -290,7 +356,19 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
           // client_id is the app id (recorded).
           oauthClient: { ...credentials, client_id: id },
         },
-        settings: { app: {}, notifications: { vpn: { network: { connection: "DISABLED" }, message: null, helpUrl: null } }, manualProvisioning: false, implicitAssignment: body.settings.implicitAssignment ?? false, notes: appNotes(body), oauthClient: settings },
+        // Recorded `null` in orgs without Identity Threat Protection (`itpEnabled: false` in
+        // `/.well-known/okta-organization`); with that paid add-on it is Universal Logout's settings.
+        universalLogout: null,
+        settings: {
+          app: {},
+          notifications: { vpn: { network: { connection: "DISABLED" }, message: null, helpUrl: null } },
+          manualProvisioning: false,
+          implicitAssignment: body.settings.implicitAssignment ?? false,
+          emOptInStatus: "NONE",
+          notes: appNotes(body),
+          oauthClient: withClientKeyIds(settings, undefined, (p) => store.newId(p)),
+        },
+        ...(body.profile ? { profile: body.profile } : {}),
       };
       s.apps[id] = stored;
       if (issuesSecret) s.clientSecrets[id] = body.credentials?.oauthClient?.client_secret ?? randomSecret(48);
@@ -318,8 +396,16 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
         accessibility,
         visibility,
         credentials: { ...currentCredentials, oauthClient: { ...credentials, client_id: id } },
-        settings: { ...(current.settings as OktaJson), implicitAssignment: body.settings.implicitAssignment ?? false, notes: appNotes(body), oauthClient: settings },
+        settings: {
+          ...(current.settings as OktaJson),
+          implicitAssignment: body.settings.implicitAssignment ?? false,
+          notes: appNotes(body),
+          oauthClient: withClientKeyIds(settings, (current.settings as { oauthClient: OktaJson }).oauthClient, (p) => store.newId(p)),
+        },
       });
+      // A PUT replaces the app: a profile it leaves out is gone (recorded, `TestAccResourceOktaAppOauth_customProfileAttributes`).
+      if (body.profile) current.profile = body.profile;
+      else delete current.profile;
       // ASSUMPTION: PUT keeps the secret unless the body sets one; a method without secrets drops it.
       if (!issuesSecret) delete s.clientSecrets[id];
       else s.clientSecrets[id] = body.credentials?.oauthClient?.client_secret ?? s.clientSecrets[id] ?? randomSecret(48);
@@ -355,35 +441,35 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
     return reply.code(204).send();
   });
 
-  // The internal idToken endpoint the provider calls after every create (recorded, fullStack #30–34):
-  // body `{"issuerMode":"ORG_URL"}` → `{"issuer", "orgUrl": null, "customUrl": null, "audience": <client_id>, "issuerMode"}`.
+  // The internal idToken endpoint the provider calls after every create (recorded, e.g. fullStack #34,
+  // AppOauth_groups_claim #1 and #6): the POST stores the body's settings and answers them with `issuer` and
+  // `audience` null; a GET answers `issuer` = the org URL and `audience` = the client id, beside what was stored
+  // (`{"issuerMode", …the groups claim's name, valueType, value, groupFilterType}`).
   const idTokenPath = "/api/v1/internal/apps/:appId/settings/oauth/idToken";
   const idTokenBody = z.looseObject({ issuerMode: z.enum(["ORG_URL", "CUSTOM_URL", "DYNAMIC"]).optional() });
-  const idTokenSettings = (appId: string, issuerMode: string, extra: OktaJson): OktaJson => ({
-    ...extra,
-    issuer: ctx.orgUrl(),
+  const idTokenSettings = (stored: OktaJson, issuer: string | null, audience: string | null): OktaJson => ({
+    ...stored,
+    issuer,
     orgUrl: null,
     customUrl: null,
-    audience: appId,
-    issuerMode,
+    audience,
   });
   app.post(idTokenPath, (request) => {
     const body = parseBody(idTokenBody, request.body);
     return store.mutate((s) => {
       const current = s.apps[params(request).appId ?? ""];
       if (!current) throw notFound(params(request).appId ?? "", "OAuth2AppInstance");
-      const id = String(current.id);
-      const { issuerMode, ...extra } = body;
-      const settings = idTokenSettings(id, issuerMode ?? "ORG_URL", extra);
-      s.appIdTokenSettings[id] = settings;
-      return settings;
+      const stored: OktaJson = { ...body, issuerMode: body.issuerMode ?? "ORG_URL" };
+      s.appIdTokenSettings[String(current.id)] = stored;
+      return idTokenSettings(stored, null, null);
     });
   });
   app.get(idTokenPath, (request) => {
     const appId = params(request).appId ?? "";
     const current = store.state.apps[appId];
     if (!current) throw notFound(appId, "OAuth2AppInstance");
-    return store.state.appIdTokenSettings[appId] ?? idTokenSettings(appId, String((current.settings as { oauthClient: OktaJson }).oauthClient.issuer_mode), {});
+    const stored = store.state.appIdTokenSettings[appId] ?? { issuerMode: String((current.settings as { oauthClient: OktaJson }).oauthClient.issuer_mode) };
+    return idTokenSettings(stored, ctx.orgUrl(), appId);
   });
 
   // The app sign-on policy binding (`PUT /api/v1/apps/{id}/policies/{policyId}` answers 204, recorded).
@@ -447,6 +533,7 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
       const appId = requireAppId(s, params(request).appId ?? "");
       const userId = requireUserId(s, body.id);
       const user = s.users[userId] ?? {};
+      const userProfile = (user.profile ?? {}) as OktaJson;
       const now = timestamp();
       const assignment: OktaJson = {
         id: userId,
@@ -458,8 +545,8 @@ export const appRoutes: ManagementRoutes = (app, ctx) => {
         statusChanged: now,
         passwordChanged: null,
         syncState: "DISABLED",
-        credentials: { userName: body.credentials?.userName ?? (user.profile as OktaJson).login },
-        profile: body.profile ?? {},
+        credentials: { userName: body.credentials?.userName ?? userProfile.login },
+        profile: { ...oidcAppUserProfile(userProfile), ...(body.profile ?? {}) },
       };
       (s.appUserAssignments[appId] ??= {})[userId] = assignment;
       return { ...assignment, _links: assignmentLinks(ctx, appId, "users", userId) };

@@ -105,7 +105,7 @@ function assertUniqueName(state: OrgState, name: string, exceptId?: string): voi
 export function addAuthorizationServer(
   state: OrgState,
   ctx: { orgUrl: () => string; newId: (prefix: string) => string },
-  input: { name: string; description?: string; audiences: string[]; issuerMode?: string; rotationMode?: "AUTO" | "MANUAL"; isDefault?: boolean },
+  input: { name: string; description?: string; audiences: string[]; issuerMode?: string; rotationMode: "AUTO" | "MANUAL"; isDefault?: boolean },
   key: SigningKey,
 ): OktaJson {
   const id = ctx.newId("aus");
@@ -113,7 +113,8 @@ export function addAuthorizationServer(
   const server: OktaJson = {
     id,
     name: input.name,
-    description: input.description ?? "",
+    // Recorded: a server created without a description has `"description": null`.
+    description: input.description ?? null,
     audiences: input.audiences,
     issuer: issuerFor(ctx.orgUrl(), { id, default: input.isDefault }),
     issuerMode: input.issuerMode ?? "ORG_URL",
@@ -121,7 +122,7 @@ export function addAuthorizationServer(
     status: "ACTIVE",
     created: now,
     lastUpdated: now,
-    credentials: signingCredentials(key, input.rotationMode ?? "AUTO", now),
+    credentials: signingCredentials(key, input.rotationMode, now),
     default: input.isDefault === true,
   };
   state.authorizationServers[id] = server;
@@ -165,7 +166,9 @@ export const authorizationServerRoutes: ManagementRoutes = (app, ctx) => {
         description: body.description,
         audiences: body.audiences,
         issuerMode: body.issuerMode,
-        rotationMode: body.credentials?.signing?.rotationMode,
+        // Recorded (`TestAccResourceOktaAuthServer_gh299`): a create asking for MANUAL gets AUTO; only a PUT sets
+        // MANUAL, which is why terraform-provider-okta's create follows a MANUAL server with an update.
+        rotationMode: "AUTO",
       }, key);
     });
     return reply.code(201).send(renderServer(ctx, server));

@@ -11,47 +11,43 @@ import type { OktaJson, OrgState } from "../store";
 import { requireServerId, serverPath } from "./authorizationServers";
 import { lookup, params, parseBody, selfLink, type ManagementContext, type ManagementRoutes } from "./shared";
 
-/** The claims every new server has, all `"system": true` (recorded; see the table in the docs). */
+/**
+ * The claims every new server has, all `"system": true`, in the order Okta
+ * lists them (recorded: `TestAccDataSourceOktaAuthServerClaim_read`,
+ * `TestAccResourceOktaAuthServerClaimDefault_crud`; the same order in both).
+ * `sub` is the one RESOURCE claim; the IDENTITY ones are SYSTEM claims without
+ * a `value` (recorded), included always only for `name`, `preferred_username`
+ * and `email`.
+ */
 const SUB_VALUE = "(appuser != null) ? appuser.userName : app.clientId";
-const IDENTITY_SYSTEM_CLAIMS: [name: string, scope: string, alwaysIncludeInToken: boolean][] = [
-  ["name", "profile", true],
+const SYSTEM_CLAIMS: [name: string, scope: string | undefined, alwaysIncludeInToken: boolean][] = [
+  ["middle_name", "profile", false],
+  ["zoneinfo", "profile", false],
+  ["website", "profile", false],
+  ["updated_at", "profile", false],
+  ["profile", "profile", false],
   ["preferred_username", "profile", true],
-  ["email", "email", true],
-  ["email_verified", "email", false],
-  ...["middle_name", "zoneinfo", "website", "updated_at", "profile", "picture", "nickname", "locale", "given_name", "gender", "family_name", "birthdate"].map(
-    (name): [string, string, boolean] => [name, "profile", false],
-  ),
+  ["picture", "profile", false],
   ["phone_number", "phone", false],
+  ["nickname", "profile", false],
+  ["name", "profile", true],
+  ["sub", undefined, true],
+  ["locale", "profile", false],
+  ["given_name", "profile", false],
+  ["gender", "profile", false],
+  ["family_name", "profile", false],
+  ["email_verified", "email", false],
+  ["email", "email", true],
+  ["birthdate", "profile", false],
   ["address", "address", false],
 ];
 
 export function systemClaims(): OktaJson[] {
-  const sub: OktaJson = {
-    name: "sub",
-    status: "ACTIVE",
-    claimType: "RESOURCE",
-    valueType: "EXPRESSION",
-    value: SUB_VALUE,
-    conditions: { scopes: [] },
-    system: true,
-    alwaysIncludeInToken: true,
-    apiResourceId: null,
-  };
-  return [
-    sub,
-    ...IDENTITY_SYSTEM_CLAIMS.map(([name, scope, alwaysIncludeInToken]) => ({
-      name,
-      status: "ACTIVE",
-      claimType: "IDENTITY",
-      valueType: "SYSTEM",
-      // ASSUMPTION: SYSTEM claims carry an empty value (their value is Okta's, not an expression).
-      value: "",
-      conditions: { scopes: [scope] },
-      system: true,
-      alwaysIncludeInToken,
-      apiResourceId: null,
-    })),
-  ];
+  return SYSTEM_CLAIMS.map(([name, scope, alwaysIncludeInToken]) =>
+    scope === undefined
+      ? { name, status: "ACTIVE", claimType: "RESOURCE", valueType: "EXPRESSION", value: SUB_VALUE, conditions: { scopes: [] }, system: true, alwaysIncludeInToken, apiResourceId: null }
+      : { name, status: "ACTIVE", claimType: "IDENTITY", valueType: "SYSTEM", conditions: { scopes: [scope] }, system: true, alwaysIncludeInToken, apiResourceId: null },
+  );
 }
 
 const claimBody = z.looseObject({

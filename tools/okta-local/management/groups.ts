@@ -57,11 +57,16 @@ export function applySeededGroupNames(state: OrgState, groupId: string): void {
   }
 }
 
-/** Members of a group; Everyone holds every user. */
+/**
+ * Members of a group in the order the users were created, whatever order they
+ * joined in (recorded: `TestAccDataSourceOktaUsers_readWithGroupId`); Everyone
+ * holds every user.
+ */
 export function groupMemberIds(state: OrgState, groupId: string): string[] {
   const group = state.groups[groupId];
   if (group?.type === "BUILT_IN") return Object.keys(state.users);
-  return (state.groupMembers[groupId] ?? []).filter((id) => state.users[id]);
+  const members = new Set(state.groupMembers[groupId] ?? []);
+  return Object.keys(state.users).filter((id) => members.has(id));
 }
 
 export function requireGroupId(state: OrgState, groupId: string): string {

@@ -10,33 +10,95 @@ import { notEmulated, validationFailed } from "../errors";
 import type { OktaJson, OrgState } from "../store";
 import { lookup, params, parseBody, query, selfLink, timestamp, type ManagementContext, type ManagementRoutes } from "./shared";
 
-/** An OIE org's system app sign-on policy (the provider needs one `system: true` ACCESS_POLICY). */
-export function defaultAccessPolicy(id: string): OktaJson {
+/**
+ * The app sign-on policies (ACCESS_POLICY) every new Identity Engine org has,
+ * in the order Okta lists them: recorded in orgs created from 2025-06 to
+ * 2026-01 (`GET /api/v1/policies?type=ACCESS_POLICY` in the
+ * terraform-provider-okta cassettes), each created with the org, priority 1,
+ * `conditions: null`. "Any two factors" is the org's default (`system: true`),
+ * the one terraform-provider-okta binds new apps to.
+ */
+const PRESET_ACCESS_POLICIES: { name: string; description?: string; system?: true; resourceType?: string }[] = [
+  { name: "Okta Admin Console" },
+  { name: "Okta Dashboard" },
+  { name: "Okta Browser Plugin" },
+  { name: "Any two factors", description: "Require two factors to access.", system: true },
+  {
+    name: "Okta Account Management Policy",
+    description:
+      "This policy defines how users must authenticate for authenticator enrollment, password reset, or unlock account. Password policy rules control whether to enforce this policy for password reset and unlock account.",
+    resourceType: "END_USER_ACCOUNT_MANAGEMENT",
+  },
+];
+
+export function presetAccessPolicies(newId: (prefix: string) => string): OktaJson[] {
   const now = timestamp();
-  return {
-    id,
+  return PRESET_ACCESS_POLICIES.map((preset) => ({
+    id: newId("rst"),
     status: "ACTIVE",
-    name: "Default Policy",
-    description: "The default app sign-on policy",
+    name: preset.name,
+    ...(preset.description === undefined ? {} : { description: preset.description }),
     priority: 1,
-    system: true,
+    system: preset.system === true,
     conditions: null,
     created: now,
     lastUpdated: now,
+    _embedded: { resourceType: preset.resourceType ?? "APP" },
     type: "ACCESS_POLICY",
-  };
+  }));
 }
 
 /**
- * The default user schema's base profile, as Okta's management API spec and the
- * recorded schema show it (`definitions.base.required` = login, firstName, email).
+ * The default user schema's base profile as a new org has it (recorded, most
+ * recently in `TestAccResourceOktaUser_customProfileAttributes`, 2026): 31
+ * string properties, `READ_WRITE`, scope `NONE`, mastered by the profile
+ * master; login, firstName, lastName and email required. Each row: name,
+ * title, what the user may do with it themselves (`SELF`), and its other keys.
  */
-const BASE_PROPERTIES: OktaJson = {
-  login: { title: "Username", type: "string", required: true, mutability: "READ_WRITE", scope: "NONE", minLength: 5, maxLength: 100, permissions: [{ principal: "SELF", action: "READ_ONLY" }], master: { type: "PROFILE_MASTER" }, pattern: ".+" },
-  firstName: { title: "First name", type: "string", required: true, mutability: "READ_WRITE", scope: "NONE", minLength: 1, maxLength: 50, permissions: [{ principal: "SELF", action: "READ_WRITE" }], master: { type: "PROFILE_MASTER" } },
-  lastName: { title: "Last name", type: "string", required: false, mutability: "READ_WRITE", scope: "NONE", minLength: 1, maxLength: 50, permissions: [{ principal: "SELF", action: "READ_WRITE" }], master: { type: "PROFILE_MASTER" } },
-  email: { title: "Primary email", type: "string", required: true, format: "email", mutability: "READ_WRITE", scope: "NONE", permissions: [{ principal: "SELF", action: "READ_WRITE" }], master: { type: "PROFILE_MASTER" } },
-};
+const BASE_PROPERTY_ROWS: [name: string, title: string, self: "READ_ONLY" | "READ_WRITE" | "HIDE", extra?: OktaJson][] = [
+  ["login", "Username", "READ_ONLY", { required: true, minLength: 5, maxLength: 100 }],
+  ["firstName", "First name", "READ_WRITE", { required: true, minLength: 1, maxLength: 50 }],
+  ["lastName", "Last name", "READ_WRITE", { required: true, minLength: 1, maxLength: 50 }],
+  ["middleName", "Middle name", "READ_ONLY"],
+  ["honorificPrefix", "Honorific prefix", "READ_ONLY"],
+  ["honorificSuffix", "Honorific suffix", "READ_ONLY"],
+  ["email", "Primary email", "READ_WRITE", { required: true, format: "email" }],
+  ["title", "Title", "READ_ONLY"],
+  ["displayName", "Display name", "READ_ONLY"],
+  ["nickName", "Nickname", "READ_ONLY"],
+  ["profileUrl", "Profile Url", "READ_ONLY", { format: "uri" }],
+  ["secondEmail", "Secondary email", "READ_WRITE", { format: "email" }],
+  ["mobilePhone", "Mobile phone", "READ_WRITE", { maxLength: 100 }],
+  ["primaryPhone", "Primary phone", "HIDE", { maxLength: 100 }],
+  ["streetAddress", "Street address", "HIDE"],
+  ["city", "City", "HIDE"],
+  ["state", "State", "HIDE"],
+  ["zipCode", "Zip code", "HIDE"],
+  ["countryCode", "Country code", "HIDE", { format: "country-code" }],
+  ["postalAddress", "Postal Address", "HIDE"],
+  ["preferredLanguage", "Preferred language", "READ_ONLY", { format: "language-code" }],
+  ["locale", "Locale", "READ_ONLY", { format: "locale" }],
+  ["timezone", "Time zone", "READ_ONLY", { format: "timezone" }],
+  ["userType", "User type", "READ_ONLY"],
+  ["employeeNumber", "Employee number", "READ_ONLY"],
+  ["costCenter", "Cost center", "READ_ONLY"],
+  ["organization", "Organization", "READ_ONLY"],
+  ["division", "Division", "READ_ONLY"],
+  ["department", "Department", "READ_ONLY"],
+  ["managerId", "ManagerId", "READ_ONLY"],
+  ["manager", "Manager", "READ_ONLY"],
+];
+
+function baseProperties(): OktaJson {
+  return Object.fromEntries(
+    BASE_PROPERTY_ROWS.map(([name, title, self, extra = {}]) => {
+      const { required, ...limits } = extra;
+      return [name, { title, type: "string", ...(required === undefined ? {} : { required }), ...limits, mutability: "READ_WRITE", scope: "NONE", permissions: [{ principal: "SELF", action: self }], master: { type: "PROFILE_MASTER" } }];
+    }),
+  );
+}
+
+const BASE_REQUIRED = BASE_PROPERTY_ROWS.filter(([, , , extra]) => extra?.required === true).map(([name]) => name);
 
 const CUSTOM_PROPERTY_TYPES = ["string", "boolean", "number", "integer", "array"] as const;
 const customProperty = z.looseObject({
@@ -73,7 +135,7 @@ export function renderUserSchema(ctx: ManagementContext, state: OrgState): OktaJ
     created: state.userSchemaMeta.created,
     definitions: {
       custom,
-      base: { id: "#base", type: "object", properties: BASE_PROPERTIES, required: ["login", "firstName", "email"] },
+      base: { id: "#base", type: "object", properties: baseProperties(), required: BASE_REQUIRED },
     },
     type: "object",
     properties: { profile: { allOf: [{ $ref: "#/definitions/custom" }, { $ref: "#/definitions/base" }] } },
@@ -85,10 +147,15 @@ export const orgRoutes: ManagementRoutes = (app, ctx) => {
   const { store } = ctx;
 
   // `pipeline: "idx"` is an Identity Engine org; the provider then binds the app's sign-on policy.
+  // `cell` and `settings` as most recordings show them (terraform-provider-okta cassettes, 2025-26).
+  // ASSUMPTION: cell `op3`; the settings flags of add-ons (Identity Threat Protection `itpEnabled`,
+  // Platform SSO `pssoEnabled`, Desktop MFA `desktopMFAEnabled`) are off, as in an org without them.
   app.get("/.well-known/okta-organization", () => ({
     id: store.state.org.id,
+    cell: "op3",
+    _links: { organization: { href: ctx.orgUrl() } },
     pipeline: "idx",
-    _links: { organization: { href: ctx.orgUrl() }, alternate: { href: ctx.orgUrl() } },
+    settings: { analyticsCollectionEnabled: false, bugReportingEnabled: true, omEnabled: false, pssoEnabled: false, desktopMFAEnabled: false, itpEnabled: false },
   }));
 
   app.get("/api/v1/policies", (request) => {
@@ -110,7 +177,7 @@ export const orgRoutes: ManagementRoutes = (app, ctx) => {
    * as a merge patch: a property set to `null` is removed (recorded); the answer is
    * the whole schema, serialising each property as the GET does (the provider
    * compares them with reflect.DeepEqual). Recorded: the property gains
-   * `mutability: "READ_WRITE"`.
+   * `mutability: "READ_WRITE"` and loses `required: false`.
    */
   app.post("/api/v1/meta/schemas/user/default", (request) => {
     const body = parseBody(schemaBody, request.body);
@@ -121,7 +188,11 @@ export const orgRoutes: ManagementRoutes = (app, ctx) => {
     store.mutate((s) => {
       for (const [name, property] of Object.entries(patch)) {
         if (property === null) delete s.userSchemaCustomProperties[name];
-        else s.userSchemaCustomProperties[name] = { ...property, mutability: property.mutability ?? "READ_WRITE" };
+        else {
+          // Recorded: `required: false` is not kept (the property comes back without `required`).
+          const { required, ...kept } = property;
+          s.userSchemaCustomProperties[name] = { ...kept, ...(required === true ? { required } : {}), mutability: property.mutability ?? "READ_WRITE" };
+        }
       }
       s.userSchemaMeta.lastUpdated = timestamp();
     });

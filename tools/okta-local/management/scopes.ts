@@ -11,22 +11,27 @@ import type { OktaJson, OrgState } from "../store";
 import { requireServerId, serverPath } from "./authorizationServers";
 import { ALREADY_EXISTS, lookup, params, parseBody, selfLink, type ManagementContext, type ManagementRoutes } from "./shared";
 
-/** The system scopes every new server has, `"system": true` (recorded, `TestAccDataSourceOktaAuthServerScopes_read`). */
-const SYSTEM_SCOPES: [name: string, description: string][] = [
-  ["openid", "Signals that a request is an OpenID request."],
-  ["profile", "Allows access to the end user's default profile claims."],
-  ["email", "Allows access to the email and email_verified claims."],
-  ["address", "Allows access to the address claim."],
-  ["phone", "Allows access to the phone_number and phone_number_verified claims."],
-  ["offline_access", "Allows access to a refresh token."],
-  ["device_sso", "Allows access to a device secret."],
+/**
+ * The system scopes every new server has, `"system": true`, with the display
+ * names and descriptions Okta shows on its consent screen (recorded on the
+ * default server, `TestAccDataSourceOktaAuthServerScopes_read`).
+ * ASSUMPTION: a custom server's system scopes read the same.
+ */
+const SYSTEM_SCOPES: [name: string, displayName: string, description: string][] = [
+  ["openid", "openid", "Signals that a request is an OpenID request."],
+  ["profile", "View your profile information.", "The exact data varies based on what profile information you have provided, such as: name, time zone, picture, or birthday."],
+  ["email", "View your email address.", "This allows the app to view your email address."],
+  ["address", "View your address.", "This allows the app to view your address, such as: street address, city, state, and zip code."],
+  ["phone", "View your phone number.", "This allows the app to view your phone number."],
+  ["offline_access", "Keep you signed in to the app.", "This keeps you signed in to the app, even when you are not using it."],
+  ["device_sso", "Request device secret.", "This allows you to single sign on between native client applications on your device."],
 ];
 
 export function systemScopes(): OktaJson[] {
-  // ASSUMPTION: system scopes are IMPLICIT consent and published to all clients, as Okta's discovery documents list them.
-  return SYSTEM_SCOPES.map(([name, description]) => ({
+  // Recorded: IMPLICIT consent and published to all clients.
+  return SYSTEM_SCOPES.map(([name, displayName, description]) => ({
     name,
-    displayName: name,
+    displayName,
     description,
     system: true,
     metadataPublish: "ALL_CLIENTS",

@@ -103,7 +103,7 @@ export function page<T extends OktaJson>(
 
 /**
  * Okta's `filter` and `search` expressions, the subset okta-local evaluates:
- * `attr eq|sw|co "value"` terms joined by `and` or `or` (no parentheses),
+ * `attr eq|sw|co "value"` and `attr pr` terms joined by `and` or `or` (no parentheses),
  * attributes as dotted paths (`profile.name`, `type`). Anything else answers
  * E0000031 rather than matching nothing.
  */
@@ -123,8 +123,17 @@ export function parseExpression(expression: string): Predicate {
 }
 
 function parseTerm(term: string): Predicate {
+  // `attr pr`: the attribute is present (has a value), as the provider's users data source sends it.
+  const present = /^\s*([A-Za-z][\w.]*)\s+pr\s*$/i.exec(term);
+  if (present) {
+    const attribute = present[1] ?? "";
+    return (item) => {
+      const actual = attributeValue(item, attribute);
+      return actual !== undefined && actual !== null;
+    };
+  }
   const match = /^\s*([A-Za-z][\w.]*)\s+(eq|sw|co)\s+(?:"((?:[^"\\]|\\.)*)"|(true|false|\d+))\s*$/i.exec(term);
-  if (!match) throw invalidSearch(`cannot evaluate "${term}": okta-local understands attr eq|sw|co "value" joined by and/or`);
+  if (!match) throw invalidSearch(`cannot evaluate "${term}": okta-local understands attr eq|sw|co "value" and attr pr, joined by and/or`);
   const [, attribute = "", operator = "", quoted, bare] = match;
   const expected = (quoted ?? bare ?? "").replace(/\\(.)/g, "$1");
   return (item) => {

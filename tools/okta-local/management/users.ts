@@ -4,7 +4,7 @@
  * Shape per Okta's Users API reference (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/).
  */
 import { z } from "zod";
-import { validationFailed } from "../errors";
+import { notEmulated, validationFailed } from "../errors";
 import type { OktaJson, OrgState } from "../store";
 import { applySeededGroupNames, requireGroupId } from "./groups";
 import { ALREADY_EXISTS, booleanQuery, lookup, matchesExpression, page, params, parseBody, query, selfLink, timestamp, type ManagementContext, type ManagementRoutes } from "./shared";
@@ -21,12 +21,18 @@ export const userProfileSchema = z.looseObject({
   login: z.string({ message: "The field cannot be left blank" }).regex(EMAIL, "Username must be in the form of an email address").max(100),
   email: z.string({ message: "The field cannot be left blank" }).regex(EMAIL, "Does not match required pattern"),
   firstName: z.string({ message: "The field cannot be left blank" }).min(1, "The field cannot be left blank").max(50),
-  lastName: z.string().max(50).optional(),
+  lastName: z.string({ message: "The field cannot be left blank" }).min(1, "The field cannot be left blank").max(50),
 });
 
 const createUserBody = z.looseObject({
   profile: userProfileSchema,
-  credentials: z.looseObject({ password: z.looseObject({ value: z.string().min(1) }).optional() }).optional(),
+  credentials: z
+    .looseObject({
+      // Recorded: terraform-provider-okta sends `"password": {}` for a user without one.
+      password: z.looseObject({ value: z.string().min(1).optional(), hash: z.unknown().optional() }).optional(),
+      recovery_question: z.looseObject({ question: z.string().min(1), answer: z.string().min(1) }).optional(),
+    })
+    .optional(),
   groupIds: z.array(z.string()).optional(),
 });
 
@@ -36,8 +42,22 @@ export function userTypeId(state: OrgState): string {
   return `oty${state.org.id.slice(3)}`;
 }
 
-/** Adds a user as Okta answers it; the caller has checked the login is free. */
-export function addUser(state: OrgState, id: string, profile: OktaJson, password: string | undefined, activate: boolean): OktaJson {
+/**
+ * A profile as Okta keeps it (recorded): attributes sent as null are dropped,
+ * and firstName, lastName, mobilePhone and secondEmail are always present,
+ * null when unset.
+ */
+export function storedProfile(profile: OktaJson): OktaJson {
+  const kept = Object.fromEntries(Object.entries(profile).filter(([, value]) => value !== null && value !== undefined));
+  return { firstName: null, lastName: null, mobilePhone: null, secondEmail: null, ...kept };
+}
+
+/**
+ * Adds a user as Okta answers it (recorded, `TestAccResourceOktaUser_*`); the
+ * caller has checked the login is free. `credentials` shows `password: {}`
+ * only for a user with a password, never the user's emails.
+ */
+export function addUser(state: OrgState, id: string, profile: OktaJson, password: string | undefined, activate: boolean, recoveryQuestion?: string): OktaJson {
   const now = timestamp();
   // With a password an activated user is ACTIVE; without, PROVISIONED until they set one; not activated, STAGED (Users API reference).
   const status = !activate ? "STAGED" : password ? "ACTIVE" : "PROVISIONED";
@@ -51,10 +71,10 @@ export function addUser(state: OrgState, id: string, profile: OktaJson, password
     lastUpdated: now,
     passwordChanged: password ? now : null,
     type: { id: userTypeId(state) },
-    profile: { firstName: null, lastName: null, mobilePhone: null, secondEmail: null, ...profile },
+    profile: storedProfile(profile),
     credentials: {
       ...(password ? { password: {} } : {}),
-      emails: [{ value: profile.email, status: "VERIFIED", type: "PRIMARY" }],
+      ...(recoveryQuestion ? { recovery_question: { question: recoveryQuestion } } : {}),
       provider: { type: "OKTA", name: "OKTA" },
     },
   };
@@ -110,11 +130,14 @@ export const userRoutes: ManagementRoutes = (app, ctx) => {
 
   app.post("/api/v1/users", (request) => {
     const body = parseBody(createUserBody, request.body);
+    // Importing a user with a hashed password makes the user's provider IMPORT (recorded); okta-local verifies only
+    // passwords it was given in clear.
+    if (body.credentials?.password?.hash !== undefined) throw notEmulated("POST", "/api/v1/users with a hashed password (credentials.password.hash)");
     const activate = booleanQuery(request, "activate", true);
     const user = store.mutate((s) => {
       assertLoginFree(s, body.profile.login);
       const id = store.newId("00u");
-      const user = addUser(s, id, body.profile, body.credentials?.password?.value, activate);
+      const user = addUser(s, id, body.profile, body.credentials?.password?.value, activate, body.credentials?.recovery_question?.question);
       // An unknown group id fails the whole create after the user was added: the store's rollback leaves no user behind.
       for (const groupId of (body.groupIds ?? []).map((g) => requireGroupId(s, g))) {
         if (!(s.groupMembers[groupId] ??= []).includes(id)) s.groupMembers[groupId].push(id);
@@ -137,18 +160,22 @@ export const userRoutes: ManagementRoutes = (app, ctx) => {
         const profile = method === "post" ? { ...(current.profile as OktaJson), ...(body.profile ?? {}) } : { ...(body.profile ?? {}) };
         const checked = parseBody(z.object({ profile: userProfileSchema }), { profile });
         assertLoginFree(s, checked.profile.login, id);
-        Object.assign(current, { profile: { firstName: null, lastName: null, mobilePhone: null, secondEmail: null, ...profile }, lastUpdated: timestamp() });
+        Object.assign(current, { profile: storedProfile(profile), lastUpdated: timestamp() });
         return current;
       });
       return renderUser(ctx, user);
     });
   }
 
-  for (const [action, status] of [["activate", "ACTIVE"], ["deactivate", "DEPROVISIONED"]] as const) {
+  // Recorded: both answer 200 `{}`; activating a user without a password makes it PROVISIONED.
+  for (const action of ["activate", "deactivate"] as const) {
     app.post(`/api/v1/users/:userId/lifecycle/${action}`, (request) => {
       store.mutate((s) => {
-        const current = s.users[requireUserId(s, params(request).userId ?? "")] ?? {};
-        Object.assign(current, { status, statusChanged: timestamp(), lastUpdated: timestamp() });
+        const id = requireUserId(s, params(request).userId ?? "");
+        const current = s.users[id] ?? {};
+        const now = timestamp();
+        if (action === "deactivate") Object.assign(current, { status: "DEPROVISIONED", statusChanged: now, lastUpdated: now });
+        else Object.assign(current, { status: s.passwords[id] ? "ACTIVE" : "PROVISIONED", activated: current.activated ?? now, statusChanged: now, lastUpdated: now });
       });
       return {};
     });

@@ -5,6 +5,7 @@
  * `conditions.scopes` was granted (an empty list means any scope), values
  * from a groups filter or an Okta expression, and null values left out.
  */
+import { systemClaims } from "../management/claims";
 import type { OktaJson, OrgState } from "../store";
 import { OktaOAuthErrors, notEmulated } from "./errors";
 import { at, groupIdsOfUser, groupName, obj, str, strings } from "./org";
@@ -269,31 +270,15 @@ function claimValue(state: OrgState, claim: OktaJson, subject: ClaimSubject | un
 }
 
 /**
- * The system IDENTITY claims every new server gets (recorded), for the org
- * server, which has no claims of its own in the management API.
+ * The org server has no claims of its own in the management API: it answers
+ * with the system IDENTITY claims every new server gets (recorded).
  */
-const ORG_SERVER_IDENTITY_CLAIMS: OktaJson[] = [
-  ["name", "profile", true],
-  ["preferred_username", "profile", true],
-  ["email", "email", true],
-  ["email_verified", "email", false],
-  ...["middle_name", "zoneinfo", "website", "updated_at", "profile", "picture", "nickname", "locale", "given_name", "gender", "family_name", "birthdate"].map(
-    (n) => [n, "profile", false] as const,
-  ),
-  ["phone_number", "phone", false],
-  ["address", "address", false],
-].map(([name, scope, always]) => ({
-  name,
-  status: "ACTIVE",
-  claimType: "IDENTITY",
-  valueType: "SYSTEM",
-  conditions: { scopes: [scope] },
-  alwaysIncludeInToken: always,
-  system: true,
-}));
+function orgServerIdentityClaims(): OktaJson[] {
+  return systemClaims().filter((claim) => claim.claimType === "IDENTITY");
+}
 
 function serverClaims(state: OrgState, serverId: string | undefined): OktaJson[] {
-  return serverId === undefined ? ORG_SERVER_IDENTITY_CLAIMS : Object.values(state.claims[serverId] ?? {});
+  return serverId === undefined ? orgServerIdentityClaims() : Object.values(state.claims[serverId] ?? {});
 }
 
 /**
