@@ -17,7 +17,7 @@ import { EngineStack, expectPolicyClean, failedRequests, resourceSummary, writes
 export const MIRRORED_PROVIDER = "6.11.1-dev.82924e83";
 
 export interface ExampleStack {
-  stack: "dev" | "prod";
+  stack: "local" | "dev" | "prod";
   /** `protect: true` in the stack file. */
   protected: boolean;
   /** Okta resources `pulumi up` creates, the stack resource and components included. */
