@@ -11,7 +11,7 @@ import { defaultServer, expectOnlyRolesAttributeLeft, inventory, parseOutputs, s
 import { ProjectCopies } from "../support/projectCopy";
 import { expectSignInsAsPlanned } from "./support/checks";
 import { PulumiProject } from "./support/pulumi";
-import { EngineStack, expectPolicyClean, failedRequests, type Step } from "./support/stack";
+import { ADOPTING_DEFAULT_WARNING, EngineStack, expectPolicyClean, failedRequests, type Step } from "./support/stack";
 
 const copies = new ProjectCopies();
 afterAll(() => copies.dispose());
@@ -95,8 +95,8 @@ describe("a single-mode stack that adopted default, destroyed", () => {
       const untouched = inventory(await stack.org.state());
       await stack.configSet("stacklok-identity:authorizationServer", "default");
       const up = await stack.up();
-      // The program says what adopting default costs other apps (components/defaultServer.ts).
-      expectPolicyClean(up.run, { warnings: [/Adopting Okta's "default" authorization server replaces its audience "api:\/\/default"/] });
+      // The program says what adopting default costs other apps.
+      expectPolicyClean(up.run, { warnings: [ADOPTING_DEFAULT_WARNING] });
       const outputs = parseOutputs(await stack.outputs({ showSecrets: true }));
       expect(outputs.enterpriseManager.issuer).toBe(`${stack.org.url}/oauth2/default`);
       await stack.destroy();

@@ -146,13 +146,13 @@ export function inventory(state: OrgState) {
 export function expectOnlyRolesAttributeLeft(
   untouched: ReturnType<typeof inventory>,
   after: ReturnType<typeof inventory>,
-  /** The attribute the stack manages (`manageRolesAttribute`), if any. */
-  rolesAttribute: string | undefined = "roles",
+  /** The attribute the stack manages (`manageRolesAttribute`), or null for none. */
+  rolesAttribute: string | null = "roles",
 ): void {
   expect(after.apps).toEqual(untouched.apps);
   expect(after.authorizationServers).toEqual(untouched.authorizationServers);
   expect(after.groups).toEqual(untouched.groups);
-  expect(after.userSchemaCustomProperties).toEqual([...new Set([...untouched.userSchemaCustomProperties, ...(rolesAttribute === undefined ? [] : [rolesAttribute])])].sort());
+  expect(after.userSchemaCustomProperties).toEqual([...new Set([...untouched.userSchemaCustomProperties, ...(rolesAttribute === null ? [] : [rolesAttribute])])].sort());
 }
 
 export function defaultServer(state: OrgState): Record<string, unknown> {

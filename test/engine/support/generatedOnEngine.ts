@@ -15,7 +15,7 @@ import type { GeneratedStack } from "../../support/generatedStacks";
 import { ProjectCopies } from "../../support/projectCopy";
 import { expectSignInsAsPlanned } from "./checks";
 import { PulumiProject } from "./pulumi";
-import { EngineStack, expectPolicyClean, failedRequests, resourceSummary, writes } from "./stack";
+import { ADOPTING_DEFAULT_WARNING, EngineStack, expectPolicyClean, failedRequests, resourceSummary, writes } from "./stack";
 
 /**
  * The sample as a user writes it in a stack file. The arbitraries draw each
@@ -59,7 +59,11 @@ export function describeGeneratedOnEngine(cases: readonly (GeneratedStack & { in
 
     it("previews clean, applies, and converges", async () => {
       // ALL_CLIENTS is valid and advisory by design: a config that asks for it gets the advisory, once per server.
-      const expected = { advisories: config.access.policyClients === "all-clients" ? ["okta-access-policy-explicit-clients"] : [] };
+      const expected = {
+        advisories: config.access.policyClients === "all-clients" ? ["okta-access-policy-explicit-clients"] : [],
+        // Adopting `default` replaces its audience; the program says so (components/defaultServer.ts).
+        warnings: config.mode === "single" && config.authorizationServer === "default" ? [ADOPTING_DEFAULT_WARNING] : [],
+      };
       const preview = await stack.preview();
       expectPolicyClean(preview.run, expected);
       expect(writes(preview.requests)).toEqual([]);
@@ -84,7 +88,7 @@ export function describeGeneratedOnEngine(cases: readonly (GeneratedStack & { in
       if (config.protect) await project.pulumi(["state", "unprotect", "--all", "--yes", "--stack", stackName]);
       const destroyed = await stack.destroy();
       expect(failedRequests(destroyed.requests)).toEqual([]);
-      expectOnlyRolesAttributeLeft(untouched, inventory(org.store.state), config.rolesAttribute);
+      expectOnlyRolesAttributeLeft(untouched, inventory(org.store.state), config.rolesAttribute ?? null);
     });
   });
 }

@@ -112,7 +112,8 @@ export function orgSnapshot(state: OrgState): unknown {
     groupMembers: state.groupMembers,
     userSchemaCustomProperties: state.userSchemaCustomProperties,
   };
-  const renamed = (text: string) => text.split(state.orgUrl).join("{org}").replace(OKTA_ID, (id) => names.get(id) ?? id);
+  // The org URL and the org's own id (in each app's `orn`) differ between any two orgs.
+  const renamed = (text: string) => text.split(state.orgUrl).join("{org}").split(state.org.id).join("{org-id}").replace(OKTA_ID, (id) => names.get(id) ?? id);
   const normalise = (value: unknown, path: string): unknown => {
     if (typeof value === "string") return renamed(value);
     if (Array.isArray(value)) {

@@ -156,6 +156,9 @@ export function unexpectedWarnings(run: CommandRun, expected: readonly RegExp[] 
     .filter((line, index, all) => all.indexOf(line) === index);
 }
 
+/** The program's warning when a stack adopts `default` and replaces its audience (components/defaultServer.ts). */
+export const ADOPTING_DEFAULT_WARNING = /Adopting Okta's "default" authorization server replaces its audience "api:\/\/default"/;
+
 export interface Expected {
   /** Advisory policies the stack's own config asks for (e.g. `accessPolicyClients: all-clients`). */
   advisories?: readonly string[];
