@@ -119,13 +119,11 @@ async function signInAndJudge(
 function grantLines(rows: Row[]): string[][] {
   const lines: string[][] = [];
   for (const who of [...new Set(rows.map((row) => row.who))]) {
-    const granted = rows
-      .filter((row) => row.who === who && row.grants !== undefined)
-      .map((row) => ({ app: row.app, text: describeGrants(row.grants ?? { problems: [] }) }));
-    const distinct = new Set(granted.map((g) => JSON.stringify(g.text)));
-    if (granted.length === 0) lines.push([who, "none (no token)", "none (no token)"]);
-    else if (distinct.size === 1) lines.push([who, granted[0]?.text.registry ?? "", granted[0]?.text.platform ?? ""]);
-    else for (const g of granted) lines.push([`${who} (${APP_TITLE[g.app]} token)`, g.text.registry, g.text.platform]);
+    const granted = rows.flatMap((row) => (row.who === who && row.grants ? [{ app: row.app, ...describeGrants(row.grants) }] : []));
+    const [first] = granted;
+    if (first === undefined) lines.push([who, "none (no token)", "none (no token)"]);
+    else if (granted.every((g) => g.registry === first.registry && g.platform === first.platform)) lines.push([who, first.registry, first.platform]);
+    else for (const g of granted) lines.push([`${who} (${APP_TITLE[g.app]} token)`, g.registry, g.platform]);
   }
   return lines;
 }
