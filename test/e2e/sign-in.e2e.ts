@@ -1,7 +1,8 @@
 /**
  * `npm run sign-in` as a command, in-process, against the prod example
  * applied to okta-local: where it reads the outputs from, what it prints
- * (claims, verdicts; never a token or the client secret), and its exit codes.
+ * (claims, verdicts, the roles the token grants; never a token or the client
+ * secret), and its exit codes.
  * Only the browser is replaced, by a user agent that fills okta-local's
  * sign-in form.
  */
@@ -75,6 +76,8 @@ describe("npm run sign-in", () => {
     expect(run.stdout).toContain("Enterprise Manager: accepted");
     expect(run.stdout).toContain("Registry Server: accepted");
     expect(run.stdout).not.toContain("Cloud UI:");
+    // A member of the users group only: no registry role (prod's default matchers name the admin group), reader on the platform.
+    expect(run.stdout).toContain("  Registry Server roles: none\n  Platform role: reader\n");
     expectNoSecrets(run);
   });
 

@@ -4,7 +4,7 @@
  * place, what destroy deletes and keeps, and what is refused before any
  * request. Counts come from okta-local's own request log.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -456,8 +456,8 @@ describe("npm run local:apply", () => {
     });
   }
 
-  it("prints only the stack outputs on stdout, secrets shown, and keeps them off stderr", async () => {
-    const run = await cli("--stack", "prod", "--org", org.okta.url, "--state-dir", org.stateDir);
+  it("with --show-secrets, prints only the stack outputs on stdout, secrets shown, and keeps them off stderr", async () => {
+    const run = await cli("--stack", "prod", "--org", org.okta.url, "--state-dir", org.stateDir, "--show-secrets");
     expect(run.code).toBe(0);
     const outputs = JSON.parse(run.stdout) as Json;
     // Nothing but the outputs, printed as the Pulumi CLI prints JSON (keys sorted, as Go marshals maps).
@@ -470,6 +470,30 @@ describe("npm run local:apply", () => {
     expect(run.stderr).toContain("create");
     expect(run.stderr).not.toContain(String(ui["clientSecret"]));
     expect(run.stderr).not.toContain(org.okta.apiToken);
+  });
+
+  it("without --show-secrets, prints each output the program made secret as [secret], as pulumi stack output does", async () => {
+    const run = await cli("--stack", "prod", "--org", org.okta.url, "--state-dir", org.stateDir);
+    expect(run.code).toBe(0);
+    const outputs = JSON.parse(run.stdout) as Json;
+    expect(run.stdout).toBe(`${JSON.stringify(outputs, null, 2)}\n`);
+    // The masked outputs are exactly the ones the program marked secret (the library reports where they were).
+    const applied = await org.apply("prod");
+    const masked = Object.keys(outputs).filter((key) => outputs[key] === "[secret]");
+    expect(masked.sort()).toEqual([...applied.secretOutputPaths].sort());
+    expect(masked.sort()).toEqual(["chartValues", "chartValuesYaml", "cloudUi"]);
+    // Everything else is printed as the library returns it.
+    for (const key of Object.keys(applied.outputs).filter((k) => !masked.includes(k))) expect(outputs[key]).toEqual(applied.outputs[key]);
+    const secret = String(obj(applied.outputs["cloudUi"])["clientSecret"]);
+    expect(secret.length).toBeGreaterThan(20);
+    expect(run.stdout).not.toContain(secret);
+    expect(run.stderr).not.toContain(secret);
+  });
+
+  it("keeps the state file, which holds the client secret in clear, readable by its owner only", async () => {
+    const applied = await org.apply("prod");
+    expect(readFileSync(applied.statePath, "utf8")).toContain(String(obj(applied.outputs["cloudUi"])["clientSecret"]));
+    expect(statSync(applied.statePath).mode & 0o777).toBe(0o600);
   });
 
   it("exits 2 on a non-loopback org without a request", async () => {

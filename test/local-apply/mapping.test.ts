@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { assertLoopbackOrg, LoopbackOnlyError } from "../../tools/local-apply/apply";
-import { markSecrets, revealSecrets, SECRET_SIG, SECRET_SIG_KEY } from "../../tools/local-apply/engine";
+import { markSecrets, maskSecrets, revealSecrets, SECRET_SIG, SECRET_SIG_KEY } from "../../tools/local-apply/engine";
 import { nextLink } from "../../tools/local-apply/http";
 import { changedInputs } from "../../tools/local-apply/provider";
 import { RESOURCES } from "../../tools/local-apply/resources";
@@ -321,6 +321,13 @@ describe("engine plumbing", () => {
     const paths: string[] = [];
     expect(revealSecrets({ cloudUi: marked["clientSecret"], mode: "single" }, "", paths)).toEqual({ cloudUi: "s", mode: "single" });
     expect(paths).toEqual(["cloudUi"]);
+  });
+
+  it("masks secrets where the engine holds them, at any depth, as pulumi stack output prints them without --show-secrets", () => {
+    const secret = (value: unknown) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value });
+    const outputs = { cloudUi: secret({ clientSecret: "s" }), nested: { list: ["a", secret("b")], keep: 1 }, mode: "single" };
+    expect(maskSecrets(outputs)).toEqual({ cloudUi: "[secret]", nested: { list: ["a", "[secret]"], keep: 1 }, mode: "single" });
+    expect(revealSecrets(outputs)).toEqual({ cloudUi: { clientSecret: "s" }, nested: { list: ["a", "b"], keep: 1 }, mode: "single" });
   });
 
   it("follows a Link header's next page as a path on the org", () => {

@@ -3,7 +3,8 @@
  * Pulumi CLI. Starts okta-local with the demo users, applies the dev example
  * stack to it (the real program, as terraform-provider-okta would), signs
  * the demo users in through each app as Stacklok's clients do, prints what
- * each component says of each token, and stops okta-local.
+ * each component says of each token and what each user's token grants
+ * (Registry Server roles, platform role), and stops okta-local.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,14 +15,16 @@ import { start, type OktaLocal, type SeedFile } from "../okta-local/index";
 import {
   APP_TITLE,
   SignInRefused,
+  decodeToken,
   oktaLocalSignInForm,
+  readStackSettings,
   signIn,
   signInOutputsSchema,
   verifyForComponents,
   type AppName,
-  type TokenEndpointAuthMethod,
+  type StackSettings,
 } from "../sign-in/index";
-import { componentTitle, type ComponentReport } from "../verify-token/index";
+import { componentTitle, describeGrants, tokenGrants, type ComponentReport, type TokenGrants } from "../verify-token/index";
 
 const PROJECT_DIR = resolve(__dirname, "..", "..");
 const SEED_FILE = join(PROJECT_DIR, "tools", "okta-local", "demo-seed.yaml");
@@ -31,6 +34,8 @@ interface Row {
   who: string;
   app: AppName;
   cells: string[];
+  /** What the token grants; absent when the user got no token. */
+  grants?: TokenGrants;
 }
 
 const out = (line = "") => void process.stdout.write(`${line}\n`);
@@ -55,15 +60,22 @@ async function main(): Promise<number> {
     out();
 
     const rows: Row[] = [];
-    const authMethod = cloudUiAuthMethod();
+    const settings = readStackSettings(PROJECT_DIR, STACK);
     for (const user of users) {
       for (const app of ["cli", "cloud-ui"] as const) {
-        rows.push({ who: user.login, app, cells: await verdicts(user.login, user.password, app, applied.outputs, authMethod) });
+        rows.push({ who: user.login, app, ...(await signInAndJudge(user.login, user.password, app, applied.outputs, settings)) });
       }
     }
-    printTable(rows);
+    printTable(
+      ["User", "App", ...COMPONENTS.map((c) => componentTitle(c))],
+      rows.map((row) => [row.who, APP_TITLE[row.app], ...row.cells]),
+    );
     out();
     out("accepted = the component would take the token; otherwise verify-token's reason codes (docs/verify-token.md).");
+    out();
+    printTable(["User", "Registry Server roles", "Platform role"], grantLines(rows));
+    out();
+    out("Roles: each token's claims against registryServer.authz and platformRoleBindingsYaml (docs/authorization.md).");
     out("Try it yourself: npm run okta:local, npm run local:apply, then npm run sign-in -- --stack dev.");
     return 0;
   } finally {
@@ -76,34 +88,44 @@ function applyDev(org: OktaLocal, stateDir: string): Promise<ApplyResult> {
   return applyStack({ projectDir: PROJECT_DIR, stack: STACK, orgUrl: org.url, apiToken: org.apiToken, stateDir, log: () => undefined });
 }
 
-function cloudUiAuthMethod(): TokenEndpointAuthMethod {
-  const stackFile = parse(readFileSync(join(PROJECT_DIR, `Pulumi.${STACK}.yaml`), "utf8")) as { config?: Record<string, unknown> };
-  return stackFile.config?.["stacklok-identity:cloudUiTokenEndpointAuthMethod"] === "client_secret_post" ? "client_secret_post" : "client_secret_basic";
-}
-
 const COMPONENTS = ["enterprise-manager", "cloud-ui", "registry-server"] as const;
 
-async function verdicts(
+/** One sign-in: each component's verdict on the access token, and what the token grants. */
+async function signInAndJudge(
   username: string,
   password: string,
   app: AppName,
   rawOutputs: Record<string, unknown>,
-  tokenEndpointAuthMethod: TokenEndpointAuthMethod,
-): Promise<string[]> {
+  settings: StackSettings,
+): Promise<Pick<Row, "cells" | "grants">> {
   try {
     const result = await signIn({
       app,
       outputs: signInOutputsSchema.parse(rawOutputs),
       userAgent: oktaLocalSignInForm({ username, password }),
       redirectUri: "http://localhost:8666/callback",
-      tokenEndpointAuthMethod,
+      tokenEndpointAuthMethod: settings.tokenEndpointAuthMethod,
     });
     const report = await verifyForComponents(result.accessToken, rawOutputs, COMPONENTS);
-    return report.components.map(cell);
+    const grants = tokenGrants(decodeToken(result.accessToken).claims, rawOutputs, settings.platformClaims);
+    return { cells: report.components.map(cell), grants };
   } catch (error) {
-    if (error instanceof SignInRefused) return [`sign-in refused: ${error.error} (${error.description})`];
+    if (error instanceof SignInRefused) return { cells: [`sign-in refused: ${error.error} (${error.description})`] };
     throw error;
   }
+}
+
+/** One line per user; one per token when a user's tokens grant different things. */
+function grantLines(rows: Row[]): string[][] {
+  const lines: string[][] = [];
+  for (const who of [...new Set(rows.map((row) => row.who))]) {
+    const granted = rows.flatMap((row) => (row.who === who && row.grants ? [{ app: row.app, ...describeGrants(row.grants) }] : []));
+    const [first] = granted;
+    if (first === undefined) lines.push([who, "none (no token)", "none (no token)"]);
+    else if (granted.every((g) => g.registry === first.registry && g.platform === first.platform)) lines.push([who, first.registry, first.platform]);
+    else for (const g of granted) lines.push([`${who} (${APP_TITLE[g.app]} token)`, g.registry, g.platform]);
+  }
+  return lines;
 }
 
 function cell(component: ComponentReport): string {
@@ -112,14 +134,14 @@ function cell(component: ComponentReport): string {
   return `REJECTED ${codes.join(", ")}`;
 }
 
-function printTable(rows: Row[]): void {
-  const header = ["User", "App", ...COMPONENTS.map((c) => componentTitle(c))];
-  const lines = rows.map((row) => [row.who, APP_TITLE[row.app], ...row.cells]);
+/** A table; a row shorter than the header runs its last cell across the remaining columns. */
+function printTable(header: string[], lines: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.filter((l) => l.length === header.length).map((l) => (l[i] ?? "").length)));
   const format = (cells: string[]) =>
-    cells.length === header.length
-      ? cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")
-      : `${(cells[0] ?? "").padEnd(widths[0] ?? 0)} | ${(cells[1] ?? "").padEnd(widths[1] ?? 0)} | ${cells[2] ?? ""}`;
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join(" | ")
+      .trimEnd();
   out(format(header));
   out(widths.map((w) => "-".repeat(w)).join("-|-"));
   for (const line of lines) out(format(line));

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { programEntry, startProgram } from "../mock-engine/program";
 import { loadStackConfig } from "../mock-engine/stackConfig";
-import { LocalEngine, revealSecrets, type StepRecord } from "./engine";
+import { LocalEngine, maskSecrets, revealSecrets, type StepRecord } from "./engine";
 import { OktaHttp, type RequestRecord } from "./http";
 import { attachEngine } from "./monitor";
 import { ProviderSession, type Props } from "./provider";
@@ -41,6 +41,8 @@ export interface ApplyOptions {
 export interface ApplyResult {
   /** The stack outputs as `pulumi stack output --json --show-secrets` prints them. */
   outputs: Record<string, unknown>;
+  /** The stack outputs as `pulumi stack output --json` prints them: each secret value as "[secret]". */
+  maskedOutputs: Record<string, unknown>;
   /** Output paths Pulumi holds as secrets (e.g. `cloudUi`). */
   secretOutputPaths: string[];
   /** Every request this apply sent to the org. */
@@ -134,9 +136,10 @@ export async function applyInProcess(options: ApplyOptions): Promise<ApplyResult
   const snapshot = engine.snapshot();
   const secretOutputPaths: string[] = [];
   const outputs = revealSecrets(snapshot.outputs, "", secretOutputPaths) as Record<string, unknown>;
+  const maskedOutputs = maskSecrets(snapshot.outputs) as Record<string, unknown>;
   const writes = http.requests.filter((r) => r.method !== "GET").length;
   log(`Done: ${http.requests.length} requests (${writes} writes); ${summarise(engine.steps)}`);
-  return { outputs, secretOutputPaths, requests: http.requests, steps: engine.steps, resources: snapshot.resources, statePath: path };
+  return { outputs, maskedOutputs, secretOutputPaths, requests: http.requests, steps: engine.steps, resources: snapshot.resources, statePath: path };
 }
 
 async function runProgram(

@@ -1,12 +1,14 @@
 /**
  * `npm run local:apply -- --stack <name> --org <url> --api-token <token>
- * [--destroy] [--state-dir DIR] [--project-dir DIR]`: applies (or destroys)
- * a stack's program on an okta-local org and prints the stack outputs as
- * `pulumi stack output --json --show-secrets` would. Standard output carries
- * nothing else; progress goes to standard error. Exit codes: 0 applied,
- * 1 the apply failed, 2 a usage error.
+ * [--show-secrets] [--destroy] [--state-dir DIR] [--project-dir DIR]`:
+ * applies (or destroys) a stack's program on an okta-local org and prints
+ * the stack outputs as `pulumi stack output --json` would: each value the
+ * program made secret as "[secret]", or in clear with --show-secrets.
+ * Standard output carries nothing else; progress goes to standard error.
+ * Exit codes: 0 applied, 1 the apply failed, 2 a usage error.
  */
 import { resolve } from "node:path";
+import { REDACTED } from "../../components/contract";
 import { parseCommandLine, USAGE_ERROR } from "../commandLine";
 import { StackConfigError } from "../mock-engine/stackConfig";
 import { applyInProcess, assertLoopbackOrg, LoopbackOnlyError } from "./apply";
@@ -18,14 +20,15 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-const USAGE = `usage: npm run local:apply -- --stack <name> --org <url> [--api-token <token>] [--destroy] [--state-dir <dir>]
+const USAGE = `usage: npm run local:apply -- --stack <name> --org <url> [--api-token <token>] [--show-secrets] [--destroy] [--state-dir <dir>]
 
-  --stack        the stack whose Pulumi.<stack>.yaml to apply
-  --org          the okta-local org URL, e.g. http://127.0.0.1:8080 (loopback hosts only)
-  --api-token    okta-local's API token (default: $OKTA_API_TOKEN)
-  --destroy      delete the stack's resources instead (protected ones stop it)
-  --state-dir    where the stack's state file lives (default: ${DEFAULT_STATE_DIR}/ in the project)
-  --project-dir  the Pulumi project (default: this repository)
+  --stack         the stack whose Pulumi.<stack>.yaml to apply
+  --org           the okta-local org URL, e.g. http://127.0.0.1:8080 (loopback hosts only)
+  --api-token     okta-local's API token (default: $OKTA_API_TOKEN)
+  --show-secrets  print secret outputs in clear (default: "${REDACTED}", as pulumi stack output does)
+  --destroy       delete the stack's resources instead (protected ones stop it)
+  --state-dir     where the stack's state file lives (default: ${DEFAULT_STATE_DIR}/ in the project)
+  --project-dir   the Pulumi project (default: this repository)
 `;
 
 const processIO: CliIO = {
@@ -41,6 +44,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
       stack: { type: "string" },
       org: { type: "string" },
       "api-token": { type: "string" },
+      "show-secrets": { type: "boolean", default: false },
       destroy: { type: "boolean", default: false },
       "state-dir": { type: "string" },
       "project-dir": { type: "string", default: resolve(__dirname, "..", "..") },
@@ -92,7 +96,8 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
     process.stdout.write = stdoutWrite;
     // As the Pulumi CLI prints JSON (pkg/cmd/pulumi/ui/json.go): two-space
     // indent, a trailing newline, and, as Go marshals maps, keys sorted at every level.
-    io.stdout(`${JSON.stringify(sortKeys(result.outputs), null, 2)}\n`);
+    const outputs = args["show-secrets"] ? result.outputs : result.maskedOutputs;
+    io.stdout(`${JSON.stringify(sortKeys(outputs), null, 2)}\n`);
     return 0;
   } catch (err) {
     if (err instanceof StackConfigError) {

@@ -21,6 +21,7 @@
  * `pulumi refresh` on its own, previews, and replacing the dependents of a
  * delete-before-replace resource.
  */
+import { REDACTED } from "../../components/contract";
 import { OktaApiError } from "./http";
 import { INVOKES } from "./invokes";
 import { changedInputs, type Props, type ProviderSession, type ResourceMapping } from "./provider";
@@ -286,15 +287,29 @@ export function markSecrets(outputs: Props, keys: readonly string[]): Props {
 
 /** Engine values as plain JSON, secrets revealed; `secretPaths` collects where they were. */
 export function revealSecrets(value: unknown, path = "", secretPaths: string[] = []): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => revealSecrets(v, `${path}[${i}]`, secretPaths));
+  return massageSecrets(value, true, path, secretPaths);
+}
+
+/**
+ * Engine values as plain JSON the way `pulumi stack output --json` prints
+ * them without `--show-secrets`: every value the program made secret, at
+ * whatever depth, becomes the string REDACTED (pulumi/pulumi
+ * `pkg/backend/display` `MassageSecrets`).
+ */
+export function maskSecrets(value: unknown): unknown {
+  return massageSecrets(value, false, "", []);
+}
+
+function massageSecrets(value: unknown, show: boolean, path: string, secretPaths: string[]): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => massageSecrets(v, show, `${path}[${i}]`, secretPaths));
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
     if (record[SECRET_SIG_KEY] === SECRET_SIG) {
       secretPaths.push(path);
-      return revealSecrets(record["value"], path, secretPaths);
+      return show ? massageSecrets(record["value"], show, path, secretPaths) : REDACTED;
     }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(record)) out[k] = revealSecrets(v, path ? `${path}.${k}` : k, secretPaths);
+    for (const [k, v] of Object.entries(record)) out[k] = massageSecrets(v, show, path ? `${path}.${k}` : k, secretPaths);
     return out;
   }
   return value;

@@ -32,6 +32,27 @@ const processIO: PlanIO = {
   stderr: (text) => process.stderr.write(text),
 };
 
+/**
+ * Runs the program with no stack traces captured. The SDK keeps a stack trace
+ * on a promise for every input property of every resource it registers
+ * (`runtime/debuggable.js`), to name leaked promises when
+ * PULUMI_DEBUG_PROMISE_LEAKS is set; formatting them was the largest part of
+ * the program's run in the plan (docs/performance.md). The plan reports a
+ * failing program by its message, never by its stack, so it drops them unless
+ * that variable asks for them. (The SDK's source positions, `Resource.callsites`,
+ * raise the limit themselves and are unaffected.)
+ */
+async function withoutStackTraces<T>(run: () => Promise<T>): Promise<T> {
+  if (process.env["PULUMI_DEBUG_PROMISE_LEAKS"]) return run();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return await run();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export async function runPlan(argv: string[], io: PlanIO = processIO): Promise<number> {
   const args = parseCommandLine(
     argv,
@@ -68,16 +89,18 @@ export async function runPlan(argv: string[], io: PlanIO = processIO): Promise<n
   }
 
   const entry = programEntry(projectDir);
-  const run = await runOffline({
-    project: stack.project,
-    stack: stack.stack,
-    config: stack.config,
-    secretKeys: stack.secretKeys,
-    // As Pulumi's nodejs runtime loads a CommonJS program; the type-stripping
-    // hook (tools/ts-hook.cjs) is a require hook, so an import() would miss it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    program: () => startProgram(require(entry)),
-  });
+  const run = await withoutStackTraces(() =>
+    runOffline({
+      project: stack.project,
+      stack: stack.stack,
+      config: stack.config,
+      secretKeys: stack.secretKeys,
+      // As Pulumi's nodejs runtime loads a CommonJS program; the type-stripping
+      // hook (tools/ts-hook.cjs) is a require hook, so an import() would miss it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      program: () => startProgram(require(entry)),
+    }),
+  );
   if (run.error) {
     // The plan never decrypts secure values, so a problem reported on one says nothing about what
     // pulumi up, which decrypts it, would make of the real value.

@@ -1,7 +1,8 @@
 /**
  * `npm run sign-in -- --stack <name> [--app cli|cloud-ui] [--component ...]`:
  * signs in through one of the stack's apps as Stacklok's client does, prints
- * the access token's claims and what each component would say of it.
+ * the access token's claims, what each component would say of it and the
+ * roles it grants.
  * Kept apart from the entry point so tests run it in-process.
  */
 import { existsSync } from "node:fs";
@@ -9,7 +10,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_CLI_REDIRECT_URI } from "../../components/facts";
 import { loadStackConfig } from "../mock-engine/stackConfig";
-import { COMPONENTS, type ComponentId } from "../verify-token/index";
+import { CONFIG_NAMESPACE, parseStackConfig } from "../../components/config";
+import { COMPONENTS, REGISTRY_AUTHORIZATION_CLAIMS, tokenGrants, type ComponentId, type PlatformClaimNames } from "../verify-token/index";
 import { APPS, signIn, SignInRefused, type AppName, type TokenEndpointAuthMethod, type UserAgent } from "./flow";
 import { loadStackOutputs, SignInUsageError, type OutputsLookup } from "./outputs";
 import { decodeToken, renderSignIn, verifyForComponents } from "./report";
@@ -38,8 +40,9 @@ export const INTENDED_COMPONENTS: Record<AppName, ComponentId[]> = {
 export const USAGE = `Usage: npm run sign-in -- --stack <name> [options]
 
 Signs in through one of the stack's Okta apps as Stacklok's client does, then
-prints the access token's header and claims and whether each component would
-accept it (the checks of npm run verify-token). Tokens are never printed.
+prints the access token's header and claims, whether each component would
+accept it (the checks of npm run verify-token), and the Registry Server roles
+and platform role it grants. Tokens are never printed.
 
   --stack <name>          the stack whose outputs and config to use (required)
   --app cli|cloud-ui      cli (default): the CLI/Desktop app, PKCE on a loopback
@@ -123,23 +126,32 @@ async function run(argv: readonly string[], io: SignInIo): Promise<number> {
     tokenEndpointAuthMethod: stackSettings.tokenEndpointAuthMethod,
   });
   const report = await verifyForComponents(result.accessToken, loaded.raw, components.length > 0 ? [...new Set(components)] : INTENDED_COMPONENTS[app]);
-  io.stdout(renderSignIn(result, decodeToken(result.accessToken), report));
+  const decoded = decodeToken(result.accessToken);
+  io.stdout(renderSignIn(result, decoded, report, tokenGrants(decoded.claims, loaded.raw, stackSettings.platformClaims)));
   return report.accepted ? EXIT.accepted : EXIT.rejected;
 }
 
-interface StackSettings {
+export interface StackSettings {
   cliRedirectUri: string;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** The claims the platform reads group and role names from: the stack's groups and roles claims. */
+  platformClaims: PlatformClaimNames;
 }
 
 /**
  * What the outputs do not carry and the stack config does: the native app's
- * registered redirect URIs and how the Cloud UI's app authenticates. The
- * program's defaults apply when the stack file is absent (e.g. --outputs
- * from another machine).
+ * registered redirect URIs, how the Cloud UI's app authenticates, and the
+ * names of the groups and roles claims (the platform's claim mapping is
+ * meant to name the same ones: docs/authorization.md). The program's
+ * defaults apply when the stack file is absent (e.g. --outputs from another
+ * machine).
  */
-function readStackSettings(projectDir: string, stack: string): StackSettings {
-  const settings: StackSettings = { cliRedirectUri: DEFAULT_CLI_REDIRECT_URI, tokenEndpointAuthMethod: "client_secret_basic" };
+export function readStackSettings(projectDir: string, stack: string): StackSettings {
+  const settings: StackSettings = {
+    cliRedirectUri: DEFAULT_CLI_REDIRECT_URI,
+    tokenEndpointAuthMethod: "client_secret_basic",
+    platformClaims: { ...REGISTRY_AUTHORIZATION_CLAIMS },
+  };
   if (!existsSync(join(projectDir, `Pulumi.${stack}.yaml`))) return settings;
   const { project, config } = loadStackConfig(projectDir, stack);
   const uris = config[`${project}:cliRedirectUris`];
@@ -148,6 +160,15 @@ function readStackSettings(projectDir: string, stack: string): StackSettings {
     if (Array.isArray(list) && typeof list[0] === "string") settings.cliRedirectUri = list[0];
   }
   if (config[`${project}:cloudUiTokenEndpointAuthMethod`] === "client_secret_post") settings.tokenEndpointAuthMethod = "client_secret_post";
+  // The program's own parser names the claims; a config it refuses was never applied, so the defaults stand.
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const raw = Object.fromEntries(Object.entries(config).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+  const parsed = parseStackConfig(raw, { stack });
+  if (parsed.ok) {
+    for (const claim of parsed.config.claims) {
+      if (claim.key === "groups" || claim.key === "roles") settings.platformClaims[claim.key] = claim.name;
+    }
+  }
   return settings;
 }
 

@@ -11,5 +11,5 @@ export { decodeToken, renderSignIn, verifyForComponents } from "./report";
 export type { DecodedToken } from "./report";
 export { UserAgentError, loopbackBrowser, oktaLocalSignInForm, pastedRedirect } from "./userAgents";
 export type { Credentials } from "./userAgents";
-export { EXIT, INTENDED_COMPONENTS, USAGE, runSignInCommand } from "./command";
-export type { SignInIo } from "./command";
+export { EXIT, INTENDED_COMPONENTS, USAGE, readStackSettings, runSignInCommand } from "./command";
+export type { SignInIo, StackSettings } from "./command";

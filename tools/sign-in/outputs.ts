@@ -19,6 +19,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
+import { isRecord, REDACTED } from "../../components/contract";
 import { CLOUD_UI_CALLBACK_PATH } from "../../components/facts";
 import { revealSecrets } from "../local-apply/engine";
 import { DEFAULT_STATE_DIR, statePath as localApplyStatePath } from "../local-apply/state";
@@ -118,7 +119,7 @@ function checked(raw: unknown, source: OutputsSource, from: string): LoadedOutpu
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const path = issue.path.map(String).join(".");
-      const redacted = valueAt(raw, issue.path) === "[secret]" ? ' (printed as "[secret]": add --show-secrets)' : "";
+      const redacted = valueAt(raw, issue.path) === REDACTED ? ` (printed as "${REDACTED}": add --show-secrets)` : "";
       return `  ${path}: ${issue.message}${redacted}`;
     });
     throw new SignInUsageError(`${from}: the stack outputs lack what sign-in needs:\n${problems.join("\n")}`);
@@ -167,8 +168,4 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,17 +1,20 @@
 /**
  * What sign-in shows: the access token's header and claims (never the
- * signature or the token itself, a bearer credential) and the verdict of the
- * project's verifier (tools/verify-token) for each component, from the same
- * stack outputs.
+ * signature or the token itself, a bearer credential), the verdict of the
+ * project's verifier (tools/verify-token) for each component, and what the
+ * token grants (Registry Server roles, platform role), from the same stack
+ * outputs.
  */
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import {
   COMPONENTS,
   JwksCache,
   buildExpectations,
+  describeGrants,
   renderReport,
   verifyAccessToken,
   type ComponentId,
+  type TokenGrants,
   type VerificationReport,
 } from "../verify-token/index";
 import { APP_TITLE, type SignInResult } from "./flow";
@@ -36,7 +39,7 @@ export async function verifyForComponents(
   return verifyAccessToken(accessToken, expectations, keys);
 }
 
-export function renderSignIn(result: SignInResult, decoded: DecodedToken, report: VerificationReport): string {
+export function renderSignIn(result: SignInResult, decoded: DecodedToken, report: VerificationReport, grants: TokenGrants): string {
   const lines = [
     `Signed in through the ${APP_TITLE[result.app]} app (client ${result.clientId}) at ${result.issuer}`,
     `Requested scopes: ${result.scopes.join(" ")}${result.grantedScope === undefined ? "" : `; granted: ${result.grantedScope}`}`,
@@ -49,7 +52,14 @@ export function renderSignIn(result: SignInResult, decoded: DecodedToken, report
     "",
     "verify-token:",
   ];
-  return `${lines.join("\n")}\n${renderReport(report)}`;
+  const granted = describeGrants(grants);
+  const grantLines = [
+    "What the token grants (registryServer.authz, platformRoleBindingsYaml):",
+    `  Registry Server roles: ${granted.registry}`,
+    `  Platform role: ${granted.platform}`,
+    ...grants.problems.map((problem) => `  (${problem})`),
+  ];
+  return `${lines.join("\n")}\n${renderReport(report)}\n${grantLines.join("\n")}\n`;
 }
 
 function indent(text: string): string {

@@ -8,5 +8,7 @@ export { ReasonCode, DEFAULT_FIX } from "./findings";
 export type { Finding, Severity } from "./findings";
 export { ALLOWED_ALGORITHMS, MAX_TOKEN_LENGTH, parseToken } from "./token";
 export { renderReport } from "./render";
+export { claimValues, describeGrants, matchesClaimMatcher, tokenGrants } from "./grants";
+export type { PlatformClaimNames, TokenGrants } from "./grants";
 export { runVerifyTokenCommand, EXIT, USAGE } from "./command";
 export type { CommandIo } from "./command";
