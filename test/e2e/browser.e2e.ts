@@ -7,7 +7,6 @@
  * presses its button.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -18,21 +17,11 @@ import type { OktaLocal } from "../../tools/okta-local/index";
 import { browserUserAgent, launchChromium } from "../../tools/sign-in/browser";
 import { EXIT, runSignInCommand, startSignIn, type Credentials, type SignInIo } from "../../tools/sign-in/index";
 import { authorizeUrl, nativeAppBody, startTestOrg, type Json } from "../okta-local/support";
+import { freeLoopbackPort } from "../support/ports";
 import { OUTSIDER_LOGIN, PASSWORDS, apply, expectNoSecretPrinted, member, memberLogin, outsider, parseOutputs, projectRoot, seedFor, startOrg } from "./support/harness";
 
 const CLOUD_UI_CALLBACK = "https://stacklok.example.com/api/auth/oauth2/callback/oidc";
 
-/** A port nothing listens on now, for one test's loopback redirect URI (the suite's files run in parallel). */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 const scratch = mkdtempSync(join(tmpdir(), "e2e-browser-"));
 let browser: Browser;

@@ -14,13 +14,13 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { browserUserAgent, launchChromium } from "../../tools/sign-in/browser";
 import { expectOnlyRolesAttributeLeft, inventory } from "../e2e/support/harness";
+import { freeLoopbackPort } from "../support/ports";
 import { ProjectCopies, projectRoot } from "../support/projectCopy";
 import { expectSignInsAsPlanned } from "./support/checks";
 import { PulumiProject, type CommandRun } from "./support/pulumi";
@@ -44,16 +44,6 @@ function words(command: string): string[] {
   return command.match(/<[^>]*>|\S+/g) ?? [];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** The demo seed's users, as the README's no-org path seeds okta-local. */
 interface DemoUser {
@@ -97,7 +87,7 @@ describe("the README's Try it with no Okta org, with the real Pulumi CLI", () =>
   let demoUsers: DemoUser[] = [];
 
   beforeAll(async () => {
-    const [oktaPort, callbackPort] = await Promise.all([freePort(), freePort()]);
+    const [oktaPort, callbackPort] = await Promise.all([freeLoopbackPort(), freeLoopbackPort()]);
     redirectUri = `http://localhost:${callbackPort}/callback`;
     statePath = join(project.backendDir, "okta-local.json");
     for (const command of readmeCommands("Try it with no Okta org")) {
