@@ -6,19 +6,16 @@
  * `okta:maxRetries` and the provider's waits scaled down (1 s to 10 s instead
  * of 30 s to 300 s), meet Okta's Integrator Free buckets on a 2 s window and,
  * from their first write, 8 s in which every route answers 429. `pulumi up`
- * finishes, each 429 retried, and a preview then expects no changes.
+ * finishes, each 429 retried, and a preview then expects no changes. And a
+ * bucket that stays spent: the provider gives up, and the next up converges.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { ProjectCopies } from "../support/projectCopy";
-import { expectNothingLost, expectOrgEqualsState, faultKinds, faultStack, stormAtFirstWrite, throttled } from "./support/faults";
+import { expectNothingLost, expectOrgEqualsState, faultKinds, faultStack, recover, stormAtFirstWrite, STORM_BUCKETS, STORM_SECONDS, throttled } from "./support/faults";
 import { expectPolicyClean, failedRequests, writes } from "./support/stack";
 
 const copies = new ProjectCopies();
 afterAll(() => copies.dispose());
-
-/** Okta's buckets for the Integrator Free Plan, per 2 s instead of per minute: the waits are scaled by about 1/30 too. */
-export const STORM_BUCKETS = { window: 2, rateLimits: "integrator-free" } as const;
-export const STORM_SECONDS = 8;
 
 describe.each(["dev", "prod"] as const)("the %s example stack through a 429 storm", (name) => {
   it("finishes pulumi up with every 429 retried, then a preview expects no changes", async () => {
@@ -38,6 +35,34 @@ describe.each(["dev", "prod"] as const)("the %s example stack through a 429 stor
       const preview = await fault.stack.preview(["--expect-no-changes"]);
       expect(writes(preview.requests)).toEqual([]);
       expectOrgEqualsState(await fault.stack.export(), fault.org.store.state, name);
+      expectNothingLost(fault.before, fault.org.store.state);
+    } finally {
+      await fault.dispose();
+    }
+  });
+});
+
+describe("a bucket that stays spent", () => {
+  it("makes up give up after maxRetries retries with Okta's summary; the state matches the org and the next up converges", async () => {
+    const fault = await faultStack(copies, "spent", "local", "https");
+    try {
+      fault.org.faults.set({ faults: [{ kind: "rate-limit", route: "POST /api/v1/authorizationServers" }] });
+      const up = await fault.stack.up(["--skip-preview"], { check: false });
+      fault.org.faults.clear();
+      console.log(`spent: up ${up.run.code === 0 ? "finished" : "failed"}; faults met: ${JSON.stringify(faultKinds(up))}`);
+      expect(up.run.code).not.toBe(0);
+      const gaveUp = up.run.stdout.split("\n").filter((line) => /giving up after/.test(line));
+      console.log(`what the user sees when a bucket stays spent:\n  ${gaveUp.map((line) => line.trim()).join("\n  ")}`);
+      expect(gaveUp.some((line) => /failed to create authorization server: Post "https:\/\/okta-local\.example\.com\/api\/v1\/authorizationServers": the API returned an error: API call exceeded rate limit due to too many requests\., giving up after 6 attempt\(s\)/.test(line))).toBe(true);
+      // Two server creates, each sent 1 + okta:maxRetries (5) times.
+      expect(up.requests.filter((r) => r.method === "POST" && r.path === "/api/v1/authorizationServers").map((r) => r.status)).toEqual(Array<number>(12).fill(429));
+      expectOrgEqualsState(await fault.stack.export(), fault.org.store.state, "local");
+
+      const recovery = await recover(fault);
+      expect(recovery.report.findings).toEqual([]);
+      const preview = await fault.stack.preview(["--expect-no-changes"]);
+      expect(writes(preview.requests)).toEqual([]);
+      expectOrgEqualsState(await fault.stack.export(), fault.org.store.state, "local");
       expectNothingLost(fault.before, fault.org.store.state);
     } finally {
       await fault.dispose();

@@ -30,6 +30,7 @@ async function faultedUp(label: string, faults: FaultsFile): Promise<{ fault: Fa
   fault.org.faults.set(faults);
   const up = await fault.stack.up(["--skip-preview"], { check: false });
   fault.org.faults.clear();
+  console.log(`${label}: up ${up.run.code === 0 ? "finished" : "failed"}; faults met: ${JSON.stringify(faultKinds(up))}`);
   return { fault, up };
 }
 
@@ -42,9 +43,10 @@ async function expectConverged(fault: FaultStack): Promise<void> {
 }
 
 describe("5xx and dropped connections on the local stack", () => {
-  it("502, 503 and 504 bursts: the provider retries them and up finishes", async () => {
+  it("502, 503 and 504 bursts, and added latency: the provider retries the 5xx and up finishes", async () => {
     const { fault, up } = await faultedUp("5xx-retried", {
       faults: [
+        { kind: "latency", ms: 300, route: "/api/v1/authorizationServers/**" },
         { kind: "server-error", status: 502, route: "POST /api/v1/authorizationServers", count: 2 },
         { kind: "server-error", status: 503, route: "POST /api/v1/apps", count: 1 },
         { kind: "server-error", status: 504, route: "PUT /api/v1/apps/*/groups/*", count: 2 },
@@ -52,7 +54,9 @@ describe("5xx and dropped connections on the local stack", () => {
     });
     try {
       expect(up.run.code, up.run.stdout).toBe(0);
-      expect(faultKinds(up)).toEqual({ "server-error 502": 2, "server-error 503": 1, "server-error 504": 2 });
+      const { latency, ...errors } = faultKinds(up);
+      expect(errors).toEqual({ "server-error 502": 2, "server-error 503": 1, "server-error 504": 2 });
+      expect(latency).toBeGreaterThan(10);
       expect(failedRequests(up.requests).map((r) => r.status).sort()).toEqual([502, 502, 503, 504, 504]);
       await expectConverged(fault);
     } finally {

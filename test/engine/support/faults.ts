@@ -16,17 +16,17 @@ import { OktaType } from "../../../components/facts";
 import { markerIn } from "../../../components/naming";
 import { seedFor, startOrg } from "../../e2e/support/harness";
 import type { ProjectCopies } from "../../support/projectCopy";
-import type { FaultsFile, OktaLocal, OrgState } from "../../../tools/okta-local/index";
+import type { OktaLocal, OrgState } from "../../../tools/okta-local/index";
 import { routeMatcher } from "../../../tools/okta-local/faults";
 import { FRONT_ORG, httpsFront, type HttpsFront } from "./httpsFront";
+import { SHORT_WAITS } from "./storm";
 import { PulumiProject, type CommandRun } from "./pulumi";
 import { EngineStack, inProcess, type ExportedResource, type StackExport, type Step } from "./stack";
 
 export const PROJECT = "stacklok-identity";
 export const CALLBACK = "http://localhost:8666/callback";
 
-/** The settings every fault run adds to the stack file's: the provider's waits scaled down (0 would be ignored: GetOk). */
-export const SHORT_WAITS = { "okta:minWaitSeconds": "1", "okta:maxWaitSeconds": "10" } as const;
+export { SHORT_WAITS, stormAtFirstWrite, STORM_BUCKETS, STORM_SECONDS } from "./storm";
 
 // ---------------------------------------------------------------------------
 // Objects that exist before the stack runs
@@ -357,26 +357,6 @@ export async function recover(fault: FaultStack, doctorArgs: string[] = []): Pro
 /** How many 429s the org answered among these requests, each a retry the provider made. */
 export function throttled(step: Pick<Step, "requests">): number {
   return step.requests.filter((r) => r.status === 429).length;
-}
-
-/**
- * A 429 storm on every route for `seconds`, from the moment the org commits
- * the up's first write (when the provider has resources in flight), over
- * whatever else is in force (`base`, e.g. enforced buckets). Lifted by a
- * timer, as a client that spent the buckets stops; returns its removal.
- */
-export function stormAtFirstWrite(org: OktaLocal, base: FaultsFile, seconds: number): () => void {
-  org.faults.set(base);
-  let timer: NodeJS.Timeout | undefined;
-  const stop = org.onWriteCommitted(() => {
-    stop();
-    org.faults.set({ ...base, faults: [...(base.faults ?? []), { kind: "rate-limit", route: "*" }] });
-    timer = setTimeout(() => org.faults.set(base), seconds * 1000);
-  });
-  return () => {
-    stop();
-    if (timer) clearTimeout(timer);
-  };
 }
 
 /** The faults the org answered with, by kind (and status), as okta-local's log names them. */
