@@ -28,6 +28,7 @@ import { start, type FaultsFile, type OktaLocal, type RequestLogEntry } from "..
 import { ProjectCopies } from "../test/support/projectCopy";
 import { FRONT_ORG, httpsFront, type HttpsFront } from "../test/engine/support/httpsFront";
 import { SHORT_WAITS, stormAtFirstWrite, STORM_BUCKETS, STORM_SECONDS } from "../test/engine/support/storm";
+import { median } from "./stats";
 
 const RUNS = ["clean", "storm", "proxy-storm", "integrator-free"] as const;
 type Run = (typeof RUNS)[number];
@@ -94,11 +95,6 @@ async function measure(engine: Engine, copies: ProjectCopies, stack: string, run
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 async function main(): Promise<void> {
   const engine = await findEngine();

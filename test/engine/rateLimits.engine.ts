@@ -11,7 +11,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { ProjectCopies } from "../support/projectCopy";
-import { expectNothingLost, expectOrgEqualsState, faultKinds, faultStack, recover, stormAtFirstWrite, STORM_BUCKETS, STORM_SECONDS, throttled } from "./support/faults";
+import { expectNothingLost, expectOrgEqualsState, expectRecovered, faultKinds, faultStack, stormAtFirstWrite, STORM_BUCKETS, STORM_SECONDS, throttled } from "./support/faults";
 import { expectPolicyClean, failedRequests, writes } from "./support/stack";
 
 const copies = new ProjectCopies();
@@ -58,12 +58,7 @@ describe("a bucket that stays spent", () => {
       expect(up.requests.filter((r) => r.method === "POST" && r.path === "/api/v1/authorizationServers").map((r) => r.status)).toEqual(Array<number>(12).fill(429));
       expectOrgEqualsState(await fault.stack.export(), fault.org.store.state, "local");
 
-      const recovery = await recover(fault);
-      expect(recovery.report.findings).toEqual([]);
-      const preview = await fault.stack.preview(["--expect-no-changes"]);
-      expect(writes(preview.requests)).toEqual([]);
-      expectOrgEqualsState(await fault.stack.export(), fault.org.store.state, "local");
-      expectNothingLost(fault.before, fault.org.store.state);
+      expect(await expectRecovered(fault)).toEqual([]);
     } finally {
       await fault.dispose();
     }

@@ -21,7 +21,7 @@ import { routeMatcher } from "../../../tools/okta-local/faults";
 import { FRONT_ORG, httpsFront, type HttpsFront } from "./httpsFront";
 import { SHORT_WAITS } from "./storm";
 import { PulumiProject, type CommandRun } from "./pulumi";
-import { EngineStack, inProcess, type ExportedResource, type StackExport, type Step } from "./stack";
+import { EngineStack, inProcess, writes, type ExportedResource, type StackExport, type Step } from "./stack";
 
 export const PROJECT = "stacklok-identity";
 export const CALLBACK = "http://localhost:8666/callback";
@@ -352,6 +352,21 @@ export async function recover(fault: FaultStack, doctorArgs: string[] = []): Pro
   }
   const up = await fault.stack.up(["--skip-preview"]);
   return { doctor, report, up };
+}
+
+/**
+ * The documented recovery leaves nothing for the doctor to report, and then
+ * a preview expects no changes, the org equals the state and nothing
+ * earlier changed. Returns what the doctor's --fix did.
+ */
+export async function expectRecovered(fault: FaultStack): Promise<string[]> {
+  const recovery = await recover(fault);
+  expect(recovery.report.findings).toEqual([]);
+  const preview = await fault.stack.preview(["--expect-no-changes"]);
+  expect(writes(preview.requests)).toEqual([]);
+  expectOrgEqualsState(await fault.stack.export(), fault.org.store.state, fault.stack.name);
+  expectNothingLost(fault.before, fault.org.store.state);
+  return recovery.report.fixed;
 }
 
 /** How many 429s the org answered among these requests, each a retry the provider made. */

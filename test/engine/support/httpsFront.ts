@@ -44,11 +44,16 @@ export interface HttpsFront {
 function certificateFor(host: string, dir: string): { key: string; cert: string; certFile: string } {
   const keyFile = join(dir, "key.pem");
   const certFile = join(dir, "cert.pem");
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host}`, "-keyout", keyFile, "-out", certFile],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
+  try {
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host}`, "-keyout", keyFile, "-out", certFile],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    throw new Error(missing ? "the fault suite makes its test certificate with the openssl CLI, which is not on PATH (Debian: apt-get install openssl)" : `openssl could not make a certificate for ${host}: ${String(error)}`);
+  }
   return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8"), certFile };
 }
 
