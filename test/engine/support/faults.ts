@@ -282,9 +282,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * the whole group (`kill -9 -<pgid>`, a CI runner cancelling a job), or the
  * CLI alone (`kill -9 <pid>`). The CLI's plugins, killed alone, run on and
  * finish what they had started; they would stop at their next health check
- * of the engine, every 5 minutes (pulumi/pulumi `sdk/go/pulumi/provider/main.go`),
- * so once the org has heard nothing from them for `quietMs` they are killed
- * here, as the runner's clean-up would.
+ * of the engine, every 5 minutes (pulumi/pulumi `sdk/go/pulumi/provider/main.go`,
+ * which the bridged provider serves through, and
+ * `sdk/nodejs/cmd/pulumi-language-nodejs/main.go`), so once the org has heard
+ * nothing from them for `quietMs` they are killed here, as the runner's
+ * clean-up would.
  */
 export async function upKilledAt(stack: EngineStack, org: OktaLocal, point: KillPoint, quietMs = 3000): Promise<Killed> {
   const first = org.writeCount();
