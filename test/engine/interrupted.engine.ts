@@ -30,6 +30,9 @@ describe("an up killed at a committed write, recovered by the doctor and pulumi 
       const killed = await upKilledAt(fault.stack, fault.org, point);
       expect(killed.write, "the up reached the kill point").toBeDefined();
       expect(killed.run.signal ?? killed.run.code).toBe("SIGKILL");
+      // The whole tree died at once; a CLI killed alone left its plugins running.
+      if (point.way === "group") expect(killed.pluginsRanOn).toBe(0);
+      else expect(killed.pluginsRanOn).toBeGreaterThan(0);
 
       const recovery = await recover(fault);
       expect(recovery.report.findings, `the doctor's --fix left findings: ${recovery.doctor.stderr}`).toEqual([]);
@@ -40,7 +43,7 @@ describe("an up killed at a committed write, recovered by the doctor and pulumi 
       await expectSignInsAsPlanned(fault.project.dir, point.stack, await fault.stack.outputs({ showSecrets: true }), { environment: point.stack, everyone: false, redirectUri: CALLBACK });
       held.push(
         `${describePoint(point)}: killed after write ${killed.write?.k ?? "?"} ${killed.write?.method ?? ""} ${killed.write?.path ?? ""}; ` +
-          `${killed.writesAfter.length} write(s) after the kill; doctor fixed ${recovery.report.fixed.length} thing(s); ${resources} resources held, ${kept} earlier objects unchanged`,
+          `${killed.writesAfter.length} write(s) after the kill, ${killed.pluginsRanOn} plugin(s) still running; doctor fixed ${recovery.report.fixed.length} thing(s); ${resources} resources held, ${kept} earlier objects unchanged`,
       );
     } finally {
       await fault.dispose();

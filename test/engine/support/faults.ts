@@ -248,16 +248,26 @@ export interface Killed {
   write?: { k: number; method: string; path: string };
   /** Writes the org committed after the kill (the plugins of a CLI killed alone run on). */
   writesAfter: { method: string; path: string; ms: number }[];
+  /** The CLI's plugins (language host, policy analyzer, provider) still running when the test ended them. */
+  pluginsRanOn: number;
 }
 
-function parentOf(pid: number): number | undefined {
+/** A process's state letter and parent, from /proc/<pid>/stat (proc(5)); undefined once it is gone. */
+function statOf(pid: number): { state: string; parent: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const [state, parent] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: state ?? "?", parent: Number(parent) };
   } catch {
     return undefined;
   }
 }
+
+/** Whether a process runs (exists and is no zombie waiting to be reaped). */
+const running = (pid: number) => {
+  const stat = statOf(pid);
+  return stat !== undefined && stat.state !== "Z" && stat.state !== "X";
+};
 
 /** The processes below `pid` now (Linux /proc). */
 export function descendants(pid: number): number[] {
@@ -266,7 +276,7 @@ export function descendants(pid: number): number[] {
   const queue = [pid];
   while (queue.length > 0) {
     const parent = queue.shift() as number;
-    for (const child of all.filter((p) => parentOf(p) === parent)) {
+    for (const child of all.filter((p) => statOf(p)?.parent === parent)) {
       found.push(child);
       queue.push(child);
     }
@@ -276,25 +286,41 @@ export function descendants(pid: number): number[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** SIGKILL to one process, if it is still there. */
+function signal(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Gone already.
+  }
+}
+
 /**
  * A normal `pulumi up --yes` in a process group of its own, SIGKILLed right
  * after okta-local commits the chosen write and before its answer is sent:
- * the whole group (`kill -9 -<pgid>`, a CI runner cancelling a job), or the
- * CLI alone (`kill -9 <pid>`). The CLI's plugins, killed alone, run on and
- * finish what they had started; they would stop at their next health check
+ * - `group`: everything the run started, at once, as a runner that ends a
+ *   job's whole process tree does. `kill -9 -<pgid>` of the CLI's group is
+ *   not enough: Pulumi starts each plugin in a process group of its own
+ *   (pulumi/pulumi `sdk/go/common/resource/plugin/plugin.go`,
+ *   `cmdutil.RegisterProcessGroup`: `Setpgid`), so that reaches the CLI
+ *   alone. The test kills the group and every process below the CLI.
+ * - `cli`: the CLI alone (`kill -9 <pid>`, or `kill -9 -<pgid>`).
+ * The plugins of a CLI killed alone run on and finish what they had started;
+ * they would stop at their next health check
  * of the engine, every 5 minutes (pulumi/pulumi `sdk/go/pulumi/provider/main.go`,
  * which the bridged provider serves through, and
  * `sdk/nodejs/cmd/pulumi-language-nodejs/main.go`), so once the org has heard
  * nothing from them for `quietMs` they are killed here, as the runner's
  * clean-up would.
  */
-export async function upKilledAt(stack: EngineStack, org: OktaLocal, point: KillPoint, quietMs = 3000): Promise<Killed> {
+export async function upKilledAt(stack: EngineStack, org: OktaLocal, point: KillPoint, quietMs = 5000): Promise<Killed> {
   const first = org.writeCount();
   const matches = "route" in point.at ? routeMatcher(point.at.route) : undefined;
   let cli: import("node:child_process").ChildProcess | undefined;
   let write: Killed["write"];
   let killedAt = 0;
   let requestsAtKill = 0;
+  let plugins: number[] = [];
   const stop = org.onWriteCommitted((committed) => {
     const k = committed.ordinal - first;
     const hit = matches ? matches(committed.method, committed.path.split("?")[0] ?? committed.path) : "write" in point.at && k === point.at.write;
@@ -302,12 +328,17 @@ export async function upKilledAt(stack: EngineStack, org: OktaLocal, point: Kill
     write = { k, method: committed.method, path: committed.path };
     killedAt = Date.now();
     requestsAtKill = org.requests().length;
-    process.kill(point.way === "group" ? -cli.pid : cli.pid, "SIGKILL");
+    plugins = descendants(cli.pid);
+    if (point.way === "cli") {
+      process.kill(cli.pid, "SIGKILL");
+      return;
+    }
+    process.kill(-cli.pid, "SIGKILL");
+    for (const pid of plugins) signal(pid);
   });
   try {
     const { run } = await stack.up([], { check: false, detached: true, started: (child) => (cli = child) });
-    if (write !== undefined && point.way === "cli" && cli?.pid !== undefined) {
-      const group = cli.pid;
+    if (write !== undefined && point.way === "cli") {
       let seen = org.requests().length;
       let quietSince = Date.now();
       while (Date.now() - quietSince < quietMs) {
@@ -315,20 +346,20 @@ export async function upKilledAt(stack: EngineStack, org: OktaLocal, point: Kill
         const now = org.requests().length;
         if (now !== seen) [seen, quietSince] = [now, Date.now()];
       }
-      try {
-        process.kill(-group, "SIGKILL");
-      } catch {
-        // The plugins are gone already.
-      }
     }
+    const pluginsRanOn = plugins.filter(running).length;
+    for (const pid of plugins) signal(pid);
     const after = org.requests().slice(requestsAtKill || org.requests().length);
     return {
       run,
       ...(write ? { write } : {}),
       writesAfter: write ? after.filter((r) => r.method !== "GET" && r.status < 300).map((r) => ({ method: r.method, path: r.path, ms: Date.parse(r.at) - killedAt })) : [],
+      pluginsRanOn,
     };
   } finally {
     stop();
+    // No plugin outlives the test, whatever happened.
+    for (const pid of plugins) signal(pid);
   }
 }
 
