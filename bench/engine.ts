@@ -17,6 +17,7 @@ import { runCommand, stackEnvironment } from "../tools/engine/run";
 import { applyStack } from "../tools/local-apply/index";
 import { start, type OktaLocal } from "../tools/okta-local/index";
 import { ProjectCopies } from "../test/support/projectCopy";
+import { median } from "./stats";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" }, stacks: { type: "string", default: "local,dev,prod" } } });
 const rounds = Number(values.rounds);
@@ -67,11 +68,6 @@ async function measure(engine: Engine, copies: ProjectCopies, stack: string, rou
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 async function main(): Promise<void> {
   const engine = await findEngine();

@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { median } from "./stats";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "15" }, warmup: { type: "string", default: "2" } } });
 const rounds = Number(values.rounds);
@@ -39,11 +40,6 @@ function timeOnce(name: Name): number {
   return elapsed;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 // Warm-up fills the OS file cache and the plan's compile cache.
 for (let i = 0; i < warmup; i++) for (const name of names) timeOnce(name);

@@ -17,6 +17,7 @@ import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from "jose";
 import { OIDC_DISCOVERY_PATH, OKTA_JWKS_PATH, REQUIRED_SCOPE } from "../components/facts";
 import { DEFAULT_AUDIENCES } from "../components/platform";
 import { JwksCache, buildExpectations, verifyAccessToken } from "../tools/verify-token";
+import { median } from "./stats";
 
 const { values } = parseArgs({
   options: { tokens: { type: "string", default: "10000" }, rounds: { type: "string", default: "7" } },
@@ -157,11 +158,6 @@ async function signTokens(issuer: string, privateKey: CryptoKey, count: number):
   return tokens;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 function fmt(rate: number | undefined): string {
   return rate === undefined ? "-" : Math.round(rate).toLocaleString("en-US");

@@ -77,7 +77,7 @@ describe("loading stack config like the CLI", () => {
     const config = loadStackConfig(root, "dev").config;
     expect(config["stacklok-identity:cliRedirectUris"]).toBe('["http://localhost:8666/callback"]');
     expect(config["stacklok-identity:accessTokenLifetimeMinutes"]).toBe("60");
-    expect(config["okta:maxApiCapacity"]).toBe("50");
+    expect(config["okta:maxApiCapacity"]).toBe("40");
   });
 
   it("fails like the CLI when a required key has no value", () => {

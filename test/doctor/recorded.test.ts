@@ -3,7 +3,7 @@
  * exports, okta-local orgs and lock files recorded with the real engine, killed
  * or faulted), with the Pulumi CLI's answers replayed and its repairs recorded.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -180,5 +180,43 @@ describe("a dropped POST /api/v1/authorizationServers, refused when sent again",
     expect(report.findings).toMatchObject([{ kind: "orphan", type: T.authServer, name: "cloud-ui", oktaId: id, importSpec: { id, parentUrn: `${COMPONENT}:AuthorizationServer::cloud-ui` } }]);
     await run(true);
     expect(pulumi.calls.filter((c) => c[0] === "refresh" || c[0] === "import").map((c) => c[0])).toEqual(["import"]);
+  });
+});
+
+describe("a CLI killed while its file backend wrote the checkpoint's sidecar", () => {
+  /** The sidecar fileblob writes in place, left empty by the kill (tools/doctor/checkpoint.ts). */
+  function emptySidecar(r: Recorded): { path: string; doctor: ReturnType<typeof doctorOn> } {
+    const dir = join(r.backend, ".pulumi", "stacks", "stacklok-identity");
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, "local.json.attrs");
+    writeFileSync(path, "");
+    const doctor = doctorOn(r);
+    const inner = doctor.pulumi.runner;
+    // What the real CLI answers while the sidecar is empty.
+    doctor.pulumi.runner = (args) =>
+      args[0] === "stack" && args[1] === "export" && existsSync(path) && readFileSync(path).length === 0
+        ? Promise.resolve({ code: 255, stdout: "", stderr: "error: failed to load checkpoint: EOF\n" })
+        : inner(args);
+    return { path, doctor };
+  }
+
+  it("says which file holds no JSON and the command that removes it, changing nothing", async () => {
+    const r = await replay("killed-cli-at-server-create");
+    const { path, doctor } = emptySidecar(r);
+    const report = await runDoctor({ stack: "local", projectDir, pulumi: doctor.pulumi.runner, env: {} });
+    expect(report.exitCode).toBe(EXIT.usage);
+    expect(report.error).toContain("failed to load checkpoint: EOF");
+    expect(report.error).toContain(`${path} holds no JSON: a Pulumi CLI was killed while writing it; the checkpoint is intact. Remove it: rm '${path}'`);
+    expect(readFileSync(path, "utf8")).toBe("");
+  });
+
+  it("--fix removes the sidecar, then repairs the rest as usual", async () => {
+    const r = await replay("killed-cli-at-server-create");
+    const { path, doctor } = emptySidecar(r);
+    const report = await runDoctor({ stack: "local", projectDir, pulumi: doctor.pulumi.runner, env: {}, fix: true });
+    expect(existsSync(path)).toBe(false);
+    expect(report.error).toBeUndefined();
+    expect(report.fixed[0]).toBe(`removed ${path}, a checkpoint sidecar a killed CLI left empty`);
+    expect(report.fixed.slice(1, 3)).toEqual(["pulumi cancel --yes --stack local", "pulumi refresh --clear-pending-creates --yes --skip-preview --stack local"]);
   });
 });

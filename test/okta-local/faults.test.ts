@@ -51,7 +51,7 @@ describe("the faults file", () => {
       throw new Error("accepted");
     };
     expect(problems({ faults: [{ kind: "explode" }] })).toMatch(/faults\[0\]\.kind: kind is one of rate-limit, server-error, latency, drop \(got "explode"\)/);
-    expect(problems({ faults: [{ kind: "server-error", status: 504 }] })).toMatch(/faults\[0\]\.status: status is 500, 502 or 503 \(got 504\)/);
+    expect(problems({ faults: [{ kind: "server-error", status: 501 }] })).toMatch(/faults\[0\]\.status: status is 500, 502, 503 or 504 \(got 501\)/);
     expect(problems({ faults: [{ kind: "latency" }] })).toMatch(/faults\[0\]\.ms:/);
     expect(problems({ faults: [{ kind: "drop", every: 2, probability: 0.5 }] })).toMatch(/faults\[0\]\.every: every and probability cannot both be set/);
     expect(problems({ faults: [{ kind: "drop", probability: 1.5 }] })).toMatch(/faults\[0\]\.probability: probability is in \(0, 1\] \(got 1.5\)/);

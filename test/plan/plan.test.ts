@@ -203,7 +203,7 @@ describe("the plan runs the real program", () => {
 
   it("needs no secure value and never prints one", async () => {
     const dir = copies.make("secure-config", (d) =>
-      replaceInFile(d, "Pulumi.dev.yaml", "  okta:maxApiCapacity: 50", "  okta:apiToken:\n    secure: AAABAHsecretciphertext\n  okta:maxApiCapacity: 50"),
+      replaceInFile(d, "Pulumi.dev.yaml", "  okta:maxApiCapacity: 40", "  okta:apiToken:\n    secure: AAABAHsecretciphertext\n  okta:maxApiCapacity: 40"),
     );
     const run = await plan("--project-dir", dir, "--format", "json");
     expect(run.code).toBe(0);

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DEFAULT_STATE_DIR, statePath } from "../local-apply/state";
+import { brokenSidecars } from "./checkpoint";
 import { configValues, CredentialsError, resolveCredentials } from "./credentials";
 import { desiredResources, type DesiredResource } from "./desired";
 import { diagnose, type Finding } from "./findings";
@@ -85,12 +86,42 @@ interface Gathered {
   locks: LockFile[];
   org: OrgReader;
   notes: string[];
+  /** What `--fix` had to repair before the stack could be read at all. */
+  repaired: string[];
+}
+
+/**
+ * `pulumi stack export`; when it fails on a file backend whose checkpoint
+ * sidecar a killed CLI left empty (./checkpoint.ts), `--fix` removes the
+ * sidecar and exports again, and without it the error names the file and
+ * the command that repairs it.
+ */
+async function exportReadable(pulumi: PulumiRunner, stack: string, project: string, fix: boolean, log: (line: string) => void, repaired: string[]): Promise<unknown> {
+  try {
+    return await exportStack(pulumi, stack);
+  } catch (error) {
+    const url = error instanceof PulumiCliError ? await backendUrl(pulumi) : undefined;
+    const broken = url === undefined ? [] : brokenSidecars(url, project, stack);
+    if (broken.length === 0) throw error;
+    if (!fix) {
+      throw new StackReadError(
+        `${(error as Error).message}\n${broken.map((path) => `${path} holds no JSON: a Pulumi CLI was killed while writing it; the checkpoint is intact. Remove it: rm '${path}' (or run the doctor with --fix)`).join("\n")}`,
+      );
+    }
+    for (const path of broken) {
+      log(`doctor --fix: rm '${path}' (a checkpoint sidecar a killed CLI left empty)`);
+      rmSync(path);
+      repaired.push(`removed ${path}, a checkpoint sidecar a killed CLI left empty`);
+    }
+    return exportStack(pulumi, stack);
+  }
 }
 
 async function gather(options: DoctorOptions, pulumi: PulumiRunner): Promise<Gathered> {
   const projectDir = options.projectDir ?? REPO_ROOT;
   const env = options.env ?? process.env;
   const notes: string[] = [];
+  const repaired: string[] = [];
   const desired = await desiredResources(projectDir, options.stack);
   if (!desired.ok) notes.push(`the program's declarations are not available (${desired.reason}): orphans are found by marker only, and imports of objects not in the state have no --parent`);
   let snapshot: StackSnapshot;
@@ -101,7 +132,8 @@ async function gather(options: DoctorOptions, pulumi: PulumiRunner): Promise<Gat
     snapshot = readLocalApplyState(statePath(stateDir, desired.ok ? desired.project : "stacklok-identity", options.stack));
     notes.push("local-apply has no locks or pending creates: it reports an interrupted replace as a pending delete");
   } else {
-    snapshot = snapshotFromExport(await exportStack(pulumi, options.stack), options.stack);
+    const project = desired.ok ? desired.project : "stacklok-identity";
+    snapshot = snapshotFromExport(await exportReadable(pulumi, options.stack, project, options.fix === true, options.log ?? (() => undefined), repaired), options.stack);
     config = configValues(await stackConfig(pulumi, options.stack));
     const url = await backendUrl(pulumi);
     if (url === undefined) notes.push("could not tell the Pulumi backend (pulumi whoami failed): locks not checked");
@@ -115,7 +147,7 @@ async function gather(options: DoctorOptions, pulumi: PulumiRunner): Promise<Gat
     ...((options.orgUrl ?? snapshot.orgUrl) ? { orgUrl: options.orgUrl ?? snapshot.orgUrl } : {}),
     ...(options.apiToken ? { apiToken: options.apiToken } : {}),
   });
-  return { snapshot, ...(desired.ok ? { desired: desired.resources } : {}), locks, org: new OrgReader(credentials), notes };
+  return { snapshot, ...(desired.ok ? { desired: desired.resources } : {}), locks, org: new OrgReader(credentials), notes, repaired };
 }
 
 async function check(g: Gathered): Promise<Finding[]> {
@@ -184,10 +216,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const base = { stack: g.snapshot.stack, project: g.snapshot.project, source: g.snapshot.source, orgUrl: g.org.credentials.orgUrl, notes: g.notes };
   try {
     let findings = await check(g);
-    let fixed: string[] = [];
+    let fixed: string[] = [...g.repaired];
     if (options.fix && findings.length > 0) {
-      fixed = await fix(g, findings, pulumi, log);
-      if (fixed.length > 0) {
+      const done = await fix(g, findings, pulumi, log);
+      fixed = [...fixed, ...done];
+      if (done.length > 0) {
         // Read everything again: the report says what is left.
         g = await gather(options, pulumi);
         findings = await check(g);

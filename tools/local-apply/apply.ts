@@ -15,6 +15,7 @@ import { loadStackConfig } from "../mock-engine/stackConfig";
 import { LocalEngine, maskSecrets, revealSecrets, type StepRecord } from "./engine";
 import { OktaHttp, type RequestRecord } from "./http";
 import { attachEngine } from "./monitor";
+import { retrySettings } from "./retry";
 import { ProviderSession, type Props } from "./provider";
 import { DEFAULT_STATE_DIR, readState, statePath, writeState, type StateResource } from "./state";
 
@@ -122,7 +123,7 @@ export async function applyInProcess(options: ApplyOptions): Promise<ApplyResult
   }
   state.orgUrl = orgUrl;
 
-  const http = new OktaHttp(orgUrl, options.apiToken);
+  const http = new OktaHttp(orgUrl, options.apiToken, "SSWS", retrySettings(config));
   const engine = new LocalEngine(new ProviderSession(http), state, (snapshot) => writeState(path, snapshot), log);
   log(`${options.destroy ? "Destroying" : "Updating"} stack ${options.stack} on ${orgUrl} (state: ${path})`);
 

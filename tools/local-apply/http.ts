@@ -1,14 +1,18 @@
 /**
  * The HTTP side of the emulated Okta provider: Okta's management API with
  * `Authorization: SSWS <token>` (https://developer.okta.com/docs/guides/create-an-api-token/),
- * errors in Okta's shape (`errorCode`, `errorSummary`, `errorCauses`), and a
- * log of every request this run made, so callers can count writes.
+ * errors in Okta's shape (`errorCode`, `errorSummary`, `errorCauses`), the
+ * provider's retries of 429, 5xx (not 500) and dropped connections
+ * (./retry.ts), and a log of every request this run made, retries included,
+ * so callers can count writes.
  */
+import { backoffMs, isRetried, PROVIDER_RETRY_DEFAULTS, type RetrySettings } from "./retry";
 
 export interface RequestRecord {
   method: string;
   /** Path and query, as sent. */
   path: string;
+  /** The answer's status; 0 when none came (the connection failed or was dropped). */
   status: number;
 }
 
@@ -40,6 +44,24 @@ export class OktaApiError extends Error {
   }
 }
 
+/** A request that got no answer (connection refused, reset or dropped), after the provider's retries. */
+export class OktaTransportError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    cause: unknown,
+    attempts: number,
+  ) {
+    super(`${method} ${path}: ${describeCause(cause)}, giving up after ${attempts} attempt(s)`);
+    this.name = "OktaTransportError";
+  }
+}
+
+function describeCause(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
 export interface OktaResponse<T> {
   status: number;
   body: T;
@@ -62,13 +84,17 @@ export class OktaHttp {
     private readonly apiToken: string,
     /** `SSWS` for an API token; `Bearer` for an OAuth access token (the provider's `access_token`). */
     private readonly scheme: "SSWS" | "Bearer" = "SSWS",
+    /** The provider's `okta:minWaitSeconds`, `okta:maxWaitSeconds`, `okta:maxRetries` (./retry.ts). */
+    private readonly retry: RetrySettings = PROVIDER_RETRY_DEFAULTS,
+    /** Waits between attempts; tests may pass their own. */
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.origin = new URL(orgUrl).origin;
   }
 
   /** Sends one request; throws OktaApiError for any status outside 2xx. */
   async send<T = Json>(method: string, path: string, body?: unknown): Promise<OktaResponse<T>> {
-    const response = await this.raw(method, path, body);
+    const { response, attempts } = await this.withRetries(method, path, body);
     const text = await response.text();
     let parsed: unknown;
     try {
@@ -79,12 +105,14 @@ export class OktaHttp {
     }
     if (response.status < 200 || response.status > 299) {
       const error = (parsed && typeof parsed === "object" ? parsed : {}) as OktaErrorBody;
+      // A retried status that is still failing: the provider's errHandler adds the attempts to Okta's summary.
+      const gaveUp = isRetried(response.status) ? `, giving up after ${attempts} attempt(s)` : "";
       throw new OktaApiError(
         method,
         path,
         response.status,
         error.errorCode,
-        error.errorSummary,
+        error.errorSummary === undefined ? (gaveUp === "" ? undefined : `HTTP ${response.status}${gaveUp}`) : `${error.errorSummary}${gaveUp}`,
         (error.errorCauses ?? []).map((cause) => cause.errorSummary ?? "").filter((s) => s !== ""),
       );
     }
@@ -124,6 +152,23 @@ export class OktaHttp {
       next = nextLink(page.headers.get("link"), this.origin);
     }
     return items;
+  }
+
+  /** One call as the provider's retrying client makes it: attempts until an answer is not retried or the retries are spent. */
+  private async withRetries(method: string, path: string, body?: unknown): Promise<{ response: Response; attempts: number }> {
+    for (let retry = 0; ; retry++) {
+      let response: Response | undefined;
+      try {
+        response = await this.raw(method, path, body);
+      } catch (error) {
+        this.requests.push({ method, path, status: 0 });
+        if (retry >= this.retry.maxRetries) throw new OktaTransportError(method, path, error, retry + 1);
+      }
+      if (response !== undefined && (!isRetried(response.status) || retry >= this.retry.maxRetries)) return { response, attempts: retry + 1 };
+      // The answer is dropped unread, as go-retryablehttp drains it.
+      await response?.body?.cancel();
+      await this.sleep(backoffMs(this.retry, retry, response));
+    }
   }
 
   private async raw(method: string, path: string, body?: unknown): Promise<Response> {

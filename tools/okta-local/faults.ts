@@ -91,7 +91,7 @@ const ruleSchema = z
     "kind",
     [
       z.strictObject({ kind: z.literal("rate-limit"), ...selection }),
-      z.strictObject({ kind: z.literal("server-error"), status: z.union([z.literal(500), z.literal(502), z.literal(503)], { message: "status is 500, 502 or 503" }).default(500), ...selection }),
+      z.strictObject({ kind: z.literal("server-error"), status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)], { message: "status is 500, 502, 503 or 504" }).default(500), ...selection }),
       z.strictObject({ kind: z.literal("latency"), ms: z.int().min(1, "ms is 1 to 600000").max(600_000, "ms is 1 to 600000"), ...selection }),
       z.strictObject({ kind: z.literal("drop"), ...selection }),
     ],
@@ -206,10 +206,10 @@ export function rateLimitExceeded(): OktaApiError {
 
 /**
  * An injected 5xx. E0000009 "Internal Server Error" is the catalogue's 500.
- * ASSUMPTION: 502 and 503 (which Okta's edge answers, with no documented body)
- * carry the same code in Okta's error shape.
+ * ASSUMPTION: 502, 503 and 504 (which Okta's edge answers, with no documented
+ * body) carry the same code in Okta's error shape.
  */
-export function serverError(status: 500 | 502 | 503): OktaApiError {
+export function serverError(status: 500 | 502 | 503 | 504): OktaApiError {
   return new OktaApiError(status, "E0000009", "Internal Server Error", [`okta-local fault: HTTP ${status}`]);
 }
 
