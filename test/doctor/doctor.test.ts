@@ -10,10 +10,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OktaType } from "../../components/facts";
-import { EXIT, runDoctor, type DoctorReport } from "../../tools/doctor";
+import { EXIT, type DoctorReport } from "../../tools/doctor";
 import { renderJson, renderText } from "../../tools/doctor/render";
 import type { OktaLocal } from "../../tools/okta-local";
-import { API_TOKEN, appliedOrg, call, exportOf, fakePulumi, localConfig, projectDir, type AppliedOrg } from "./support";
+import { API_TOKEN, appliedOrg, call, exportOf, fakePulumi, localConfig, projectDir, runDoctor, type AppliedOrg } from "./support";
 
 const T = OktaType;
 let applied: AppliedOrg;

@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { OktaType } from "../../components/facts";
-import { EXIT, runDoctor } from "../../tools/doctor";
+import { EXIT } from "../../tools/doctor";
+import { listProcesses, type ProcessEntry } from "../../tools/doctor/plugins";
 import { start, type OktaLocal } from "../../tools/okta-local";
-import { API_TOKEN, fakePulumi, localConfig, projectDir } from "./support";
+import { API_TOKEN, fakePulumi, localConfig, projectDir, runDoctor } from "./support";
 
 const T = OktaType;
 const FIXTURES = join(projectDir, "test", "fixtures", "doctor");
@@ -218,5 +219,72 @@ describe("a CLI killed while its file backend wrote the checkpoint's sidecar", (
     expect(report.error).toBeUndefined();
     expect(report.fixed[0]).toBe(`removed ${path}, a checkpoint sidecar a killed CLI left empty`);
     expect(report.fixed.slice(1, 3)).toEqual(["pulumi cancel --yes --stack local", "pulumi refresh --clear-pending-creates --yes --skip-preview --stack local"]);
+  });
+});
+
+describe("the plugins of a CLI killed alone, still running when the doctor starts", () => {
+  /** A host's process table: a live CLI with its provider, and the plugins of a killed one (reparented to init). */
+  function host() {
+    const table: ProcessEntry[] = [
+      { pid: 1, ppid: 0, command: "/sbin/init" },
+      { pid: 500, ppid: 1, command: "-bash" },
+      { pid: 600, ppid: 500, command: "/home/me/.pulumi/bin/pulumi up --stack other" },
+      { pid: 601, ppid: 600, command: "/home/me/.pulumi/plugins/resource-okta-v6.12.0/pulumi-resource-okta" },
+      { pid: 700, ppid: 1, command: "/root/.cache/stacklok-engine/bin/pulumi-resource-okta" },
+      { pid: 701, ppid: 1, command: "/root/.cache/stacklok-engine/bin/pulumi-language-nodejs -root /work/stacklok-identity 127.0.0.1:40123" },
+      { pid: 702, ppid: 1, command: "[pulumi-resource-okta] <defunct>" },
+    ];
+    const killed: number[] = [];
+    const refuse = new Set<number>();
+    const kill = (pid: number) => {
+      killed.push(pid);
+      if (refuse.has(pid)) throw Object.assign(new Error("kill EPERM"), { code: "EPERM" });
+      table.splice(table.findIndex((p) => p.pid === pid), 1);
+    };
+    return { processes: () => [...table], kill, killed, refuse };
+  }
+
+  it("names them and the command that ends them, before anything else, ending nothing", async () => {
+    const r = await replay("killed-cli-at-server-create");
+    const h = host();
+    const { pulumi } = doctorOn(r);
+    const report = await runDoctor({ stack: "local", projectDir, pulumi: pulumi.runner, env: {}, processes: h.processes, kill: h.kill });
+    expect(report.findings.map((f) => f.kind)).toEqual(["plugins_running", "lock", "pending_create_succeeded", "pending_create_succeeded"]);
+    expect(report.findings[0]?.message).toContain("2 Pulumi plugin(s) run on without their CLI (700 pulumi-resource-okta, 701 pulumi-language-nodejs)");
+    expect(report.findings[0]?.commands).toEqual(["kill -9 700 701"]);
+    expect(report.repairs.steps.slice(0, 2)).toEqual(["kill -9 700 701", "pulumi cancel --yes --stack local"]);
+    expect(h.killed).toEqual([]);
+  });
+
+  it("--fix ends them first, leaves the live CLI's provider alone, then repairs the rest as usual", async () => {
+    const r = await replay("killed-cli-at-server-create");
+    const h = host();
+    const { pulumi } = doctorOn(r);
+    const report = await runDoctor({ stack: "local", projectDir, pulumi: pulumi.runner, env: {}, fix: true, processes: h.processes, kill: h.kill });
+    expect(h.killed).toEqual([700, 701]);
+    expect(report.fixed[0]).toBe("ended 2 Pulumi plugin(s) a killed CLI left running (pid 700, 701)");
+    expect(report.fixed.slice(1, 3)).toEqual(["pulumi cancel --yes --stack local", "pulumi refresh --clear-pending-creates --yes --skip-preview --stack local"]);
+    expect(report.findings.map((f) => f.kind)).not.toContain("plugins_running");
+    expect(h.processes().map((p) => p.pid)).toContain(601);
+  });
+
+  it("--fix repairs nothing while one it may not end still runs", async () => {
+    const r = await replay("killed-cli-at-server-create");
+    const h = host();
+    h.refuse.add(701);
+    const { pulumi } = doctorOn(r);
+    const report = await runDoctor({ stack: "local", projectDir, pulumi: pulumi.runner, env: {}, fix: true, processes: h.processes, kill: h.kill });
+    expect(report.fixed).toEqual(["ended 1 Pulumi plugin(s) a killed CLI left running (pid 700)"]);
+    expect(report.exitCode).toBe(EXIT.findings);
+    expect(report.findings[0]).toMatchObject({ kind: "plugins_running", commands: ["kill -9 701"] });
+    expect(pulumi.calls.filter((c) => ["cancel", "refresh", "import"].includes(c[0] ?? ""))).toEqual([]);
+  });
+});
+
+describe("this host's process table", () => {
+  it("lists this process with its parent, as ps shows them", () => {
+    const table = listProcesses();
+    expect(table).toBeDefined();
+    expect(table?.find((p) => p.pid === process.pid)).toMatchObject({ ppid: process.ppid, command: expect.stringContaining("node") as unknown });
   });
 });

@@ -11,7 +11,14 @@ import { join, resolve } from "node:path";
 import { applyStack } from "../../tools/local-apply";
 import type { StackState } from "../../tools/local-apply/state";
 import { start, type OktaLocal, type SeedFile } from "../../tools/okta-local";
-import type { CliResult, PulumiRunner } from "../../tools/doctor";
+import { runDoctor as runDoctorOnHost, type CliResult, type DoctorOptions, type DoctorReport, type PulumiRunner } from "../../tools/doctor";
+
+/**
+ * The doctor with an empty process table unless a test gives one: these
+ * tests never look at, let alone end, the plugins of Pulumi CLIs that other
+ * suites run on this machine.
+ */
+export const runDoctor = (options: DoctorOptions): Promise<DoctorReport> => runDoctorOnHost({ processes: () => [], ...options });
 
 export const projectDir = resolve(__dirname, "..", "..");
 export const API_TOKEN = "00doctor-tests-000000000000000000000000000";

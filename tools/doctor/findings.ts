@@ -8,11 +8,13 @@ import { markerIn, type StackMarker } from "../../components/naming";
 import { GROUPS_CLAIM_LIMIT, groupMatchesFilter } from "../okta-local/oauth/claims";
 import type { DesiredResource } from "./desired";
 import type { LockFile } from "./lock";
+import type { ProcessEntry } from "./plugins";
 import type { Json, OrgReader } from "./org";
 import { prop, type PendingOperation, type StackSnapshot, type StateResource } from "./stack";
 
 /** Every kind of finding, as `--json` names it. */
 export const FINDING_KINDS = [
+  "plugins_running",
   "lock",
   "pending_create_succeeded",
   "pending_create_absent",
@@ -53,6 +55,8 @@ export interface Finding {
   deletableApp?: boolean;
   /** For `lock`. */
   lock?: LockFile;
+  /** For `plugins_running`: the plugins a killed CLI left running. */
+  processes?: ProcessEntry[];
   /** Free-form advice where no command repairs it. */
   advice?: string;
 }

@@ -16,6 +16,7 @@ import { desiredResources, type DesiredResource } from "./desired";
 import { diagnose, type Finding } from "./findings";
 import { findLocks, type LockFile } from "./lock";
 import { OrgReader, OrgReadError } from "./org";
+import { describeStranded, endStranded, killCommand, listProcesses, strandedPlugins, type ProcessEntry } from "./plugins";
 import { backendUrl, exportStack, PulumiCliError, spawnPulumi, stackConfig, type PulumiRunner } from "./pulumiCli";
 import { commandsFor, importable, importFileOf, repairPlan, type RepairPlan } from "./repairs";
 import { readLocalApplyState, snapshotFromExport, StackReadError, type StackSnapshot } from "./stack";
@@ -56,6 +57,9 @@ export interface DoctorOptions {
   importFilePath?: string;
   /** Progress (the commands `--fix` runs). */
   log?: (line: string) => void;
+  /** This host's processes (default: `ps`), and how to end one (default: SIGKILL); for tests. */
+  processes?: () => ProcessEntry[] | undefined;
+  kill?: (pid: number) => void;
 }
 
 export interface FindingWithRepair extends Finding {
@@ -88,6 +92,28 @@ interface Gathered {
   notes: string[];
   /** What `--fix` had to repair before the stack could be read at all. */
   repaired: string[];
+  /** Plugins a killed CLI left running (./plugins.ts), still running. */
+  stranded: ProcessEntry[];
+}
+
+/**
+ * Plugins a killed CLI left running, looked for before anything is read,
+ * since the provider among them may still create objects; `--fix` ends them.
+ */
+async function strandedCheck(options: DoctorOptions, notes: string[], repaired: string[]): Promise<ProcessEntry[]> {
+  const list = options.processes ?? listProcesses;
+  const processes = list();
+  if (processes === undefined) {
+    notes.push("could not list this host's processes (no ps): plugins a killed pulumi CLI may have left running not checked");
+    return [];
+  }
+  const stranded = strandedPlugins(processes);
+  if (stranded.length === 0 || !options.fix) return stranded;
+  options.log?.(`doctor --fix: ${killCommand(stranded)} (Pulumi plugins a killed CLI left running)`);
+  const left = await endStranded(stranded, list, options.kill ?? ((pid) => process.kill(pid, "SIGKILL")));
+  const ended = stranded.filter((p) => !left.includes(p));
+  if (ended.length > 0) repaired.push(`ended ${ended.length} Pulumi plugin(s) a killed CLI left running (pid ${ended.map((p) => p.pid).join(", ")})`);
+  return left;
 }
 
 /**
@@ -122,6 +148,7 @@ async function gather(options: DoctorOptions, pulumi: PulumiRunner): Promise<Gat
   const env = options.env ?? process.env;
   const notes: string[] = [];
   const repaired: string[] = [];
+  const stranded = options.localApply ? [] : await strandedCheck(options, notes, repaired);
   const desired = await desiredResources(projectDir, options.stack);
   if (!desired.ok) notes.push(`the program's declarations are not available (${desired.reason}): orphans are found by marker only, and imports of objects not in the state have no --parent`);
   let snapshot: StackSnapshot;
@@ -147,11 +174,12 @@ async function gather(options: DoctorOptions, pulumi: PulumiRunner): Promise<Gat
     ...((options.orgUrl ?? snapshot.orgUrl) ? { orgUrl: options.orgUrl ?? snapshot.orgUrl } : {}),
     ...(options.apiToken ? { apiToken: options.apiToken } : {}),
   });
-  return { snapshot, ...(desired.ok ? { desired: desired.resources } : {}), locks, org: new OrgReader(credentials), notes, repaired };
+  return { snapshot, ...(desired.ok ? { desired: desired.resources } : {}), locks, org: new OrgReader(credentials), notes, repaired, stranded };
 }
 
 async function check(g: Gathered): Promise<Finding[]> {
-  return diagnose({ snapshot: g.snapshot, org: g.org, locks: g.locks, ...(g.desired ? { desired: g.desired } : {}) });
+  const plugins: Finding[] = g.stranded.length > 0 ? [{ kind: "plugins_running", message: describeStranded(g.stranded), processes: g.stranded, advice: `end them (${killCommand(g.stranded)}) or wait, then run the doctor again` }] : [];
+  return [...plugins, ...(await diagnose({ snapshot: g.snapshot, org: g.org, locks: g.locks, ...(g.desired ? { desired: g.desired } : {}) }))];
 }
 
 /**
@@ -217,7 +245,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   try {
     let findings = await check(g);
     let fixed: string[] = [...g.repaired];
-    if (options.fix && findings.length > 0) {
+    // While plugins run on (ones --fix could not end), the org may still change: repair nothing.
+    if (options.fix && findings.length > 0 && g.stranded.length === 0) {
       const done = await fix(g, findings, pulumi, log);
       fixed = [...fixed, ...done];
       if (done.length > 0) {

@@ -16,6 +16,7 @@
  *   (pkg/cmd/pulumi/operations/import.go importFile).
  */
 import type { Finding, ImportSpec } from "./findings";
+import { killCommand } from "./plugins";
 import type { StackSnapshot } from "./stack";
 
 export interface ImportFile {
@@ -78,6 +79,8 @@ export function commandsFor(finding: Finding, snapshot: StackSnapshot, orgUrl: s
   const stack = quote(snapshot.stack);
   const local = snapshot.source === "local-apply";
   switch (finding.kind) {
+    case "plugins_running":
+      return finding.processes ? [killCommand(finding.processes)] : [];
     case "lock":
       return finding.lock?.stale === false ? [] : [`pulumi cancel --yes --stack ${stack}`];
     case "pending_create_succeeded":
@@ -110,6 +113,7 @@ export function repairPlan(findings: Finding[], snapshot: StackSnapshot, orgUrl:
     if (!steps.includes(command)) steps.push(command);
   };
   const has = (...kinds: Finding["kind"][]) => findings.some((f) => kinds.includes(f.kind));
+  for (const finding of findings.filter((f) => f.kind === "plugins_running")) for (const command of commandsFor(finding, snapshot, orgUrl)) add(command);
   if (findings.some((f) => f.kind === "lock" && f.lock?.stale !== false)) add(`pulumi cancel --yes --stack ${stack}`);
   if (snapshot.source === "pulumi") {
     if (has("pending_create_succeeded", "pending_create_absent", "pending_create_ambiguous")) add(`pulumi refresh --clear-pending-creates --yes --stack ${stack}`);
