@@ -204,3 +204,53 @@ function loadBundle(module, filename) {
 }
 
 require.extensions[BUNDLE_EXTENSION] = /** @type {any} */ (loadBundle);
+
+/**
+ * The TypeScript compiler, loaded when first used rather than with the SDK.
+ * Requiring @pulumi/pulumi loads all of `typescript` (9 MB of JavaScript,
+ * about 200 ms of CPU on this project's machines, docs/performance.md):
+ * `runtime/closure/parseFunction.js` requires `typescript-shim.js` at its top,
+ * to parse functions when it serializes their closures, which only a dynamic
+ * provider or a callback resource needs. The program has neither, so the
+ * tools that load this hook get a stand-in for the shim's module that loads
+ * the real one (and with it the compiler) at its first use.
+ */
+function deferTypeScript() {
+  let shim;
+  try {
+    shim = require.resolve("@pulumi/pulumi/typescript-shim.js", { paths: [root] });
+  } catch {
+    return;
+  }
+  if (require.cache[shim] !== undefined) return;
+  /** @type {object | undefined} */
+  let real;
+  const load = () => {
+    if (real === undefined) {
+      const loaded = new Module(shim, module);
+      loaded.filename = shim;
+      loaded.paths = /** @type {{ _nodeModulePaths(dir: string): string[] }} */ (/** @type {unknown} */ (Module))._nodeModulePaths(path.dirname(shim));
+      /** @type {{ load(file: string): void }} */ (/** @type {unknown} */ (loaded)).load(shim);
+      real = /** @type {object} */ (loaded.exports);
+    }
+    return real;
+  };
+  const standIn = new Module(shim, module);
+  standIn.filename = shim;
+  standIn.loaded = true;
+  standIn.exports = new Proxy(
+    {},
+    {
+      get: (_target, key) => Reflect.get(load(), key),
+      has: (_target, key) => Reflect.has(load(), key),
+      ownKeys: () => Reflect.ownKeys(load()),
+      getOwnPropertyDescriptor: (_target, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+        return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+      },
+    },
+  );
+  require.cache[shim] = standIn;
+}
+
+deferTypeScript();

@@ -47,3 +47,14 @@ it("every importer shares the one copy: loading the program loads no file of zod
   );
   expect(result).toEqual({ bundles: 2, packageFiles: [] });
 });
+
+it("loads @pulumi/pulumi without the TypeScript compiler, and the compiler at the shim's first use", async () => {
+  const compilerLoaded = "Object.keys(require.cache).some((file) => file.includes('/node_modules/typescript/'))";
+  const script = `require('@pulumi/pulumi'); require('@pulumi/okta'); const before = ${compilerLoaded}; const ts = require('@pulumi/pulumi/typescript-shim.js'); const kind = ts.SyntaxKind.Identifier; const parsed = ts.createSourceFile('f.ts', 'const a = 1;', ts.ScriptTarget.Latest).statements.length; console.log(JSON.stringify({ before, after: ${compilerLoaded}, kind, parsed, version: ts.version }))`;
+  const deferred = (await inNode(script)) as Record<string, unknown>;
+  const plain = (await inNode(script, false)) as Record<string, unknown>;
+  expect(plain["before"]).toBe(true);
+  expect(deferred["before"]).toBe(false);
+  expect(deferred).toEqual({ ...plain, before: false });
+  expect(deferred["parsed"]).toBe(1);
+});
