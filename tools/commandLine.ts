@@ -10,19 +10,32 @@ type FlagsConfig = NonNullable<ParseArgsConfig["options"]>;
 
 export const USAGE_ERROR = 2;
 
-/** The flags' values, or undefined once a refused flag has been reported. */
+const HELP = { help: { type: "boolean", short: "h", default: false } } as const;
+
+/**
+ * The flags' values; or, once `--help` was answered (usage on standard
+ * output, exit 0) or a refused flag reported (on standard error, with the
+ * usage beneath it, exit 2), the exit code. Every command takes `-h`/`--help`.
+ */
 export function parseCommandLine<const Options extends FlagsConfig>(
   argv: string[],
   options: Options,
   usage: string,
-  stderr: (text: string) => void,
+  io: { stdout: (text: string) => void; stderr: (text: string) => void },
 ) {
+  type Config = { args: string[]; options: Options & typeof HELP; strict: true };
+  let values: ReturnType<typeof parseArgs<Config>>["values"];
   try {
-    return parseArgs({ args: argv, options, strict: true }).values;
+    values = parseArgs<Config>({ args: argv, options: { ...options, ...HELP }, strict: true }).values;
   } catch (err) {
-    stderr(`${err instanceof Error ? err.message : String(err)}\n${usage}`);
-    return undefined;
+    io.stderr(`${err instanceof Error ? err.message : String(err)}\n${usage}`);
+    return { exitCode: USAGE_ERROR } as const;
   }
+  if ((values as { help?: boolean }).help === true) {
+    io.stdout(usage);
+    return { exitCode: 0 } as const;
+  }
+  return { values };
 }
 
 /** The process's own streams, as the commands take them. */

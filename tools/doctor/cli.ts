@@ -31,7 +31,7 @@ exit codes: 0 clean, 1 findings, 2 usage or credentials, 3 the org or the Pulumi
 `;
 
 export async function runDoctorCli(argv: string[], io: DoctorIO = { ...processIO, env: process.env }): Promise<number> {
-  const args = parseCommandLine(
+  const parsed = parseCommandLine(
     argv,
     {
       stack: { type: "string" },
@@ -43,16 +43,12 @@ export async function runDoctorCli(argv: string[], io: DoctorIO = { ...processIO
       "api-token": { type: "string" },
       "import-file": { type: "string" },
       "project-dir": { type: "string", default: resolve(__dirname, "..", "..") },
-      help: { type: "boolean", short: "h", default: false },
     },
     USAGE,
-    io.stderr,
+    io,
   );
-  if (args === undefined) return USAGE_ERROR;
-  if (args.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  if (parsed.values === undefined) return parsed.exitCode;
+  const args = parsed.values;
   if (!args.stack) {
     io.stderr(`missing --stack\n${USAGE}`);
     return USAGE_ERROR;

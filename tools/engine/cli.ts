@@ -11,7 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { parseCommandLine, processIO, USAGE_ERROR } from "../commandLine";
+import { parseCommandLine, processIO } from "../commandLine";
 import { canBuild, describeEngine, engineHome, engineSources, findEngine } from "./engine";
 
 const USAGE = `usage: npm run engine:build [-- --check] [-- --json]
@@ -21,8 +21,9 @@ const USAGE = `usage: npm run engine:build [-- --check] [-- --json]
 `;
 
 export async function runEngineBuild(argv: string[], io = processIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const args = parseCommandLine(argv, { check: { type: "boolean", default: false }, json: { type: "boolean", default: false } }, USAGE, io.stderr);
-  if (args === undefined) return USAGE_ERROR;
+  const parsed = parseCommandLine(argv, { check: { type: "boolean", default: false }, json: { type: "boolean", default: false } }, USAGE, io);
+  if (parsed.values === undefined) return parsed.exitCode;
+  const args = parsed.values;
 
   let found = await findEngine(env);
   if ("missing" in found && !args.check && canBuild(env)) {

@@ -38,7 +38,7 @@ const processIO: CliIO = {
 };
 
 export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
-  const args = parseCommandLine(
+  const parsed = parseCommandLine(
     argv,
     {
       stack: { type: "string" },
@@ -48,16 +48,12 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
       destroy: { type: "boolean", default: false },
       "state-dir": { type: "string" },
       "project-dir": { type: "string", default: resolve(__dirname, "..", "..") },
-      help: { type: "boolean", short: "h", default: false },
     },
     USAGE,
-    io.stderr,
+    io,
   );
-  if (args === undefined) return USAGE_ERROR;
-  if (args.help) {
-    io.stderr(USAGE);
-    return 0;
-  }
+  if (parsed.values === undefined) return parsed.exitCode;
+  const args = parsed.values;
   const missing = (["stack", "org"] as const).filter((key) => !args[key]);
   if (missing.length > 0) {
     io.stderr(`missing ${missing.map((k) => `--${k}`).join(" and ")}\n${USAGE}`);

@@ -54,22 +54,18 @@ async function withoutStackTraces<T>(run: () => Promise<T>): Promise<T> {
 }
 
 export async function runPlan(argv: string[], io: PlanIO = processIO): Promise<number> {
-  const args = parseCommandLine(
+  const parsed = parseCommandLine(
     argv,
     {
       stack: { type: "string", default: "dev" },
       format: { type: "string", default: "text" },
       "project-dir": { type: "string", default: resolve(__dirname, "..", "..") },
-      help: { type: "boolean", short: "h", default: false },
     },
     USAGE,
-    io.stderr,
+    io,
   );
-  if (args === undefined) return USAGE_ERROR;
-  if (args.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  if (parsed.values === undefined) return parsed.exitCode;
+  const args = parsed.values;
   const format = args.format as Format;
   if (!FORMATS.includes(format)) {
     io.stderr(`--format: got "${args.format}"; expected ${FORMATS.join(", ")}\n${USAGE}`);
