@@ -26,8 +26,9 @@ afterAll(() => console.log(`kill points held: ${held.length} of ${points.length}
 describe("an up killed at a committed write, recovered by the doctor and pulumi up", () => {
   it.each(points.map((point, index) => [describePoint(point), point, index] as const))("%s", async (_name, point, index) => {
     const fault = await faultStack(copies, `kill-${index}`, point.stack, "proxy");
+    let killed: Awaited<ReturnType<typeof upKilledAt>> | undefined;
     try {
-      const killed = await upKilledAt(fault.stack, fault.org, point);
+      killed = await upKilledAt(fault.stack, fault.org, point);
       expect(killed.write, "the up reached the kill point").toBeDefined();
       expect(killed.run.signal ?? killed.run.code).toBe("SIGKILL");
       // The whole tree died at once; a CLI killed alone left its plugins running.
@@ -36,6 +37,9 @@ describe("an up killed at a committed write, recovered by the doctor and pulumi 
 
       const recovery = await recover(fault);
       expect(recovery.report.findings, `the doctor's --fix left findings: ${recovery.doctor.stderr}`).toEqual([]);
+      // The plugins still running are the doctor's to end, before it reads the org.
+      const ended = recovery.report.fixed.filter((line) => line.startsWith("ended "));
+      expect(ended).toEqual(killed.pluginsRanOn > 0 ? [expect.stringMatching(new RegExp(`^ended ${killed.pluginsRanOn} Pulumi plugin\\(s\\) a killed CLI left running`))] : []);
 
       const exported = await fault.stack.export();
       const resources = expectOrgEqualsState(exported, fault.org.store.state, point.stack);
@@ -46,6 +50,7 @@ describe("an up killed at a committed write, recovered by the doctor and pulumi 
           `${killed.writesAfter.length} write(s) after the kill, ${killed.pluginsRanOn} plugin(s) still running; doctor fixed ${recovery.report.fixed.length} thing(s); ${resources} resources held, ${kept} earlier objects unchanged`,
       );
     } finally {
+      killed?.endPlugins();
       await fault.dispose();
     }
   });

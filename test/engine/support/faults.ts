@@ -248,8 +248,10 @@ export interface Killed {
   write?: { k: number; method: string; path: string };
   /** Writes the org committed after the kill (the plugins of a CLI killed alone run on). */
   writesAfter: { method: string; path: string; ms: number }[];
-  /** The CLI's plugins (language host, policy analyzer, provider) still running when the test ended them. */
+  /** How many of the CLI's plugins (language host, policy analyzer, provider) still ran once the org had heard nothing for a while. */
   pluginsRanOn: number;
+  /** Ends the plugins still running (the doctor's --fix should have): call it when done. */
+  endPlugins: () => void;
 }
 
 /** A process's state letter and parent, from /proc/<pid>/stat (proc(5)); undefined once it is gone. */
@@ -309,9 +311,10 @@ function signal(pid: number): void {
  * they would stop at their next health check
  * of the engine, every 5 minutes (pulumi/pulumi `sdk/go/pulumi/provider/main.go`,
  * which the bridged provider serves through, and
- * `sdk/nodejs/cmd/pulumi-language-nodejs/main.go`), so once the org has heard
- * nothing from them for `quietMs` they are killed here, as the runner's
- * clean-up would.
+ * `sdk/nodejs/cmd/pulumi-language-nodejs/main.go`). Once the org has heard
+ * nothing from them for `quietMs` (so `writesAfter` holds what they did),
+ * they are left running for the doctor, whose `--fix` ends them
+ * (tools/doctor/plugins.ts); the caller's clean-up ends any it did not.
  */
 export async function upKilledAt(stack: EngineStack, org: OktaLocal, point: KillPoint, quietMs = 5000): Promise<Killed> {
   const first = org.writeCount();
@@ -347,19 +350,25 @@ export async function upKilledAt(stack: EngineStack, org: OktaLocal, point: Kill
         if (now !== seen) [seen, quietSince] = [now, Date.now()];
       }
     }
+    // A SIGKILLed process takes a moment to go: give the group's up to 3 s.
+    for (const since = Date.now(); point.way === "group" && plugins.some(running) && Date.now() - since < 3000; ) await sleep(50);
+    // Those still running are left for the doctor's --fix to find and end.
     const pluginsRanOn = plugins.filter(running).length;
-    for (const pid of plugins) signal(pid);
     const after = org.requests().slice(requestsAtKill || org.requests().length);
     return {
       run,
       ...(write ? { write } : {}),
       writesAfter: write ? after.filter((r) => r.method !== "GET" && r.status < 300).map((r) => ({ method: r.method, path: r.path, ms: Date.parse(r.at) - killedAt })) : [],
       pluginsRanOn,
+      endPlugins: () => {
+        for (const pid of plugins) signal(pid);
+      },
     };
+  } catch (error) {
+    for (const pid of plugins) signal(pid);
+    throw error;
   } finally {
     stop();
-    // No plugin outlives the test, whatever happened.
-    for (const pid of plugins) signal(pid);
   }
 }
 
