@@ -66,7 +66,12 @@ describe("the README's Try it with no Okta org, with the real Pulumi CLI", () =>
   const outputs: Record<string, CommandRun> = {};
 
   afterAll(async () => {
-    oktaLocalProcess?.kill("SIGTERM");
+    // npm does not pass the signal on to the server it started: end the whole group.
+    try {
+      if (oktaLocalProcess?.pid !== undefined) process.kill(-oktaLocalProcess.pid, "SIGTERM");
+    } catch {
+      // The group is gone already.
+    }
     await browser?.close();
     project.dispose();
     copies.dispose();
@@ -181,7 +186,8 @@ describe("the README's Try it with no Okta org, with the real Pulumi CLI", () =>
 
 /** `npm run okta:local -- <args>` as the README's own process, until it prints its URL and token. */
 function startOktaLocal(project: PulumiProject, args: string[]): Promise<{ child: ChildProcess; org: { url: string; apiToken: string } }> {
-  const child = spawn("npm", ["run", "--silent", "okta:local", "--", ...args], { cwd: project.dir, env: project.env, stdio: ["ignore", "pipe", "pipe"] });
+  // A process group of its own, which the suite's clean-up ends.
+  const child = spawn("npm", ["run", "--silent", "okta:local", "--", ...args], { cwd: project.dir, env: project.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
