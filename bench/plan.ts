@@ -7,6 +7,11 @@
  * command is a fresh node process, as a user runs it. The three commands
  * run interleaved, round by round, so background load hits all of them
  * alike; the verdict uses medians.
+ *
+ * The plan loads the SDK without the TypeScript compiler the SDK requires
+ * at load time (tools/ts-hook.cjs defers it), which the floor pays for. So a
+ * fourth command, the floor with the same deferral, shows what the program
+ * itself costs over the SDK as the plan loads it; it is printed, not judged.
  */
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -26,6 +31,7 @@ const LIMIT = 1.3;
 
 const commands = {
   floor: ["-e", "require('@pulumi/pulumi'); require('@pulumi/okta')"],
+  "floor, compiler deferred": ["-e", "require('./tools/ts-hook.cjs'); require('@pulumi/pulumi'); require('@pulumi/okta')"],
   "plan dev": [join(root, "tools", "plan", "main.cjs"), "--stack", "dev"],
   "plan prod": [join(root, "tools", "plan", "main.cjs"), "--stack", "prod"],
 } as const;
@@ -44,22 +50,27 @@ function timeOnce(name: Name): number {
 // Warm-up fills the OS file cache and the plan's compile cache.
 for (let i = 0; i < warmup; i++) for (const name of names) timeOnce(name);
 
-const times: Record<Name, number[]> = { floor: [], "plan dev": [], "plan prod": [] };
+const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
 for (let round = 0; round < rounds; round++) {
   for (const name of names) times[name].push(timeOnce(name));
 }
 
 const floor = median(times.floor);
+const deferredFloor = median(times["floor, compiler deferred"]);
 console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 console.log(`${rounds} interleaved rounds after ${warmup} warm-up rounds; wall time of a fresh node process each\n`);
-console.log("| command | median ms | min ms | max ms | median / floor |");
-console.log("|---|---|---|---|---|");
+console.log("| command | median ms | min ms | max ms | median / floor | median / floor, compiler deferred |");
+console.log("|---|---|---|---|---|---|");
 let worst = 0;
+let worstDeferred = 0;
 for (const name of names) {
   const m = median(times[name]);
   const ratio = m / floor;
-  if (name !== "floor") worst = Math.max(worst, ratio);
-  console.log(`| ${name} | ${m.toFixed(0)} | ${Math.min(...times[name]).toFixed(0)} | ${Math.max(...times[name]).toFixed(0)} | ${ratio.toFixed(2)} |`);
+  if (name.startsWith("plan")) {
+    worst = Math.max(worst, ratio);
+    worstDeferred = Math.max(worstDeferred, m / deferredFloor);
+  }
+  console.log(`| ${name} | ${m.toFixed(0)} | ${Math.min(...times[name]).toFixed(0)} | ${Math.max(...times[name]).toFixed(0)} | ${ratio.toFixed(2)} | ${(m / deferredFloor).toFixed(2)} |`);
 }
-console.log(`\nWorst plan / floor: ${worst.toFixed(2)} (limit ${LIMIT})`);
+console.log(`\nWorst plan / floor: ${worst.toFixed(2)} (limit ${LIMIT}); / the floor with the compiler deferred: ${worstDeferred.toFixed(2)} (not judged)`);
 process.exitCode = worst <= LIMIT ? 0 : 1;
