@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bucketOf, draw, FaultPlan, FaultsError, parseFaults, readFaultsFile, routeMatcher } from "../../tools/okta-local/faults";
 import { expectOktaError, startTestOrg, type TestOrg } from "./support";
+import { setTimeout as sleep } from "node:timers/promises";
 
 let dir: string;
 beforeAll(() => {
@@ -275,7 +276,7 @@ describe("the committed-write listener", () => {
       const groupExists = Object.values(test.org.store.state.groups).some((g) => (g.profile as { name: string }).name === "listened");
       seen.push({ ...write, groupExists, answered });
       // The answer waits for the listener.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     });
     await test.call("GET", "/api/v1/groups");
     const created = await test.call<{ id: string }>("POST", "/api/v1/groups", { profile: { name: "listened" } });

@@ -17,6 +17,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { basename } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface ProcessEntry {
   pid: number;
@@ -67,8 +68,6 @@ export function describeStranded(plugins: ProcessEntry[]): string {
 
 /** The command that ends them. */
 export const killCommand = (plugins: ProcessEntry[]) => `kill -9 ${plugins.map((p) => p.pid).join(" ")}`;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * SIGKILLs each and waits (up to `waitMs`) until none is listed as running;

@@ -7,6 +7,7 @@
  * so callers can count writes.
  */
 import { backoffMs, isRetried, PROVIDER_RETRY_DEFAULTS, type RetrySettings } from "./retry";
+import { setTimeout as delay } from "node:timers/promises";
 
 export interface RequestRecord {
   method: string;
@@ -87,7 +88,7 @@ export class OktaHttp {
     /** The provider's `okta:minWaitSeconds`, `okta:maxWaitSeconds`, `okta:maxRetries` (./retry.ts). */
     private readonly retry: RetrySettings = PROVIDER_RETRY_DEFAULTS,
     /** Waits between attempts; tests may pass their own. */
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => delay(ms),
   ) {
     this.origin = new URL(orgUrl).origin;
   }

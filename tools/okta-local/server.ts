@@ -19,6 +19,7 @@ import { scopeRoutes } from "./management/scopes";
 import type { ManagementContext } from "./management/shared";
 import { userRoutes } from "./management/users";
 import type { Store } from "./store";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface RequestLogEntry {
   method: string;
@@ -153,7 +154,7 @@ export function buildServer(options: ServerOptions): BuiltServer {
     const decision = faults.decide(request.method, path);
     const tags = exceeded ? [exceeded, ...decision.tags] : decision.tags;
     if (tags.length > 0) met.set(request, { tags, drop: decision.drop });
-    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (exceeded) throw rateLimitExceeded();
     if (decision.answer) throw decision.answer;
   });
