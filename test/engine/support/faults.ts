@@ -22,6 +22,7 @@ import { FRONT_ORG, httpsFront, type HttpsFront } from "./httpsFront";
 import { SHORT_WAITS } from "./storm";
 import { PulumiProject, type CommandRun } from "./pulumi";
 import { EngineStack, inProcess, writes, type ExportedResource, type StackExport, type Step } from "./stack";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export const PROJECT = "stacklok-identity";
 export const CALLBACK = "http://localhost:8666/callback";
@@ -271,22 +272,22 @@ const running = (pid: number) => {
   return stat !== undefined && stat.state !== "Z" && stat.state !== "X";
 };
 
-/** The processes below `pid` now (Linux /proc). */
+/** The processes below `pid` now (Linux /proc, each process's stat read once). */
 export function descendants(pid: number): number[] {
-  const all = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number);
+  const children = new Map<number, number[]>();
+  for (const child of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number)) {
+    const parent = statOf(child)?.parent;
+    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
   const found: number[] = [];
   const queue = [pid];
   while (queue.length > 0) {
-    const parent = queue.shift() as number;
-    for (const child of all.filter((p) => statOf(p)?.parent === parent)) {
-      found.push(child);
-      queue.push(child);
-    }
+    const below = children.get(queue.shift() as number) ?? [];
+    found.push(...below);
+    queue.push(...below);
   }
   return found;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** SIGKILL to one process, if it is still there. */
 function signal(pid: number): void {
